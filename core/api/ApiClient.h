@@ -1,0 +1,103 @@
+#pragma once
+
+#include "api/ApiError.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <functional>
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace pygmi::core {
+
+struct ApiResponse
+{
+    int httpStatus = 0;
+    QJsonObject json; // the body when it was a JSON object
+    QByteArray raw; // the body as received
+    ApiError error; // isError() == false on 2xx
+    bool ok() const { return !error.isError(); }
+};
+
+struct ApiRequest
+{
+    QByteArray method = "GET";
+    QString path; // "/v1/me"; joined to the base URL
+    std::optional<QJsonObject> body;
+    bool authenticated = true; // attach the bearer token and take part in refresh-and-retry
+    int timeoutMs = 30000;
+    // Only idempotent requests are retried on network errors; POSTs never are unless a
+    // caller says it carries an idempotency key.
+    bool idempotent = false;
+};
+
+// The one door to the network. Every request of the app passes here, so that TLS policy,
+// timeouts, retries, authentication and (later) consent headers are enforced once.
+class ApiClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Callback = std::function<void(const ApiResponse &)>;
+
+    explicit ApiClient(QObject *parent = nullptr);
+    ~ApiClient() override;
+
+    // The API version this client speaks; a server whose api_version is lower is "too old".
+    static constexpr int kRequiredApiVersion = 1;
+
+    // Returns an error (code "insecure_url" or "invalid_url") if the URL may not be used:
+    // it must be https, or http on a loopback address (127.0.0.0/8, ::1, localhost).
+    static ApiError checkServerUrl(const QUrl &url);
+    // Normalises what a person typed ("pygmi.example", "https://h:1/") into a base URL.
+    static QUrl normalizeServerUrl(const QString &text);
+
+    void setBaseUrl(const QUrl &url);
+    QUrl baseUrl() const { return m_baseUrl; }
+
+    void setAccessToken(const QString &token);
+    bool hasAccessToken() const { return !m_accessToken.isEmpty(); }
+
+    // Sends the request; `done` runs on the caller's thread unless `context` was destroyed.
+    void send(const ApiRequest &request, QObject *context, Callback done);
+
+    // Convenience wrappers.
+    void get(const QString &path, QObject *context, Callback done);
+    void post(const QString &path, const QJsonObject &body, QObject *context, Callback done,
+              bool authenticated = true);
+
+    // Authenticated requests that got 401 wait here while a SessionManager refreshes the
+    // access token: call resumeAfterRefresh(true) to resend them, (false) to fail them.
+    void resumeAfterRefresh(bool refreshed);
+    int pendingAuthCount() const;
+
+    // Tests and diagnostics: number of requests sent since start.
+    quint64 requestCount() const { return m_requestCount; }
+
+Q_SIGNALS:
+    // An authenticated request was refused with 401 (token expired or revoked).
+    void authenticationRequired();
+    // The server could not be reached / was reached again; drives the offline state.
+    void reachabilityChanged(bool reachable);
+
+private:
+    struct Pending;
+    void dispatch(std::shared_ptr<Pending> pending);
+    void finish(std::shared_ptr<Pending> pending, QNetworkReply *reply);
+
+    QNetworkAccessManager *m_nam = nullptr;
+    QUrl m_baseUrl;
+    QString m_accessToken;
+    QList<std::shared_ptr<Pending>> m_waitingForAuth;
+    bool m_reachable = true;
+    quint64 m_requestCount = 0;
+};
+
+} // namespace pygmi::core

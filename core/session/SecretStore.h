@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace pygmi::core {
+
+// The only place where secrets (refresh tokens, the per-install secret of the local
+// profile) are kept: the OS keychain through QtKeychain. There is no plaintext fallback.
+// When no keychain works, secrets live in this object's memory only, and
+// isPersistent() says so, so the UI can tell the user they will have to sign in again.
+class SecretStore : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Status { Unknown, Persistent, MemoryOnly };
+    Q_ENUM(Status)
+
+    explicit SecretStore(const QString &service = QStringLiteral("Pygmi Studio"), QObject *parent = nullptr);
+
+    // Checks once (asynchronously) that a write, a read and a delete work; a keychain that
+    // is locked reads "not found" but fails writes, so reads alone prove nothing.
+    void probe();
+    Status status() const { return m_status; }
+    bool isPersistent() const { return m_status == Status::Persistent; }
+
+    using WriteCallback = std::function<void(bool persisted, const QString &error)>;
+    using ReadCallback = std::function<void(std::optional<QByteArray> secret, const QString &error)>;
+    using RemoveCallback = std::function<void(bool ok)>;
+
+    void write(const QString &key, const QByteArray &secret, QObject *context, WriteCallback done);
+    void read(const QString &key, QObject *context, ReadCallback done);
+    void remove(const QString &key, QObject *context, RemoveCallback done);
+
+Q_SIGNALS:
+    void statusChanged(pygmi::core::SecretStore::Status status);
+
+private:
+    QString m_service;
+    Status m_status = Status::Unknown;
+    QHash<QString, QByteArray> m_memory; // only while MemoryOnly
+};
+
+} // namespace pygmi::core
