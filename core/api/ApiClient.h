@@ -63,6 +63,7 @@ public:
     QUrl baseUrl() const { return m_baseUrl; }
 
     void setAccessToken(const QString &token);
+    QString accessToken() const { return m_accessToken; }
     bool hasAccessToken() const { return !m_accessToken.isEmpty(); }
 
     // Sends the request; `done` runs on the caller's thread unless `context` was destroyed.
