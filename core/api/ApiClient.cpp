@@ -1,1 +1,420 @@
-// placeholder: implemented by the core work
+#include "api/ApiClient.h"
+
+#include "Logging.h"
+
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonValue>
+#include <QMetaMethod>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSslError>
+#include <QTimer>
+
+#include <array>
+#include <utility>
+
+namespace pygmi::core {
+
+namespace {
+
+// Short, bounded backoff: a user waiting on a button should not wait more than a second or two
+// for the app to give up on a flaky connection.
+constexpr std::array<int, 2> kRetryDelaysMs { 300, 1000 };
+
+bool isLoopbackHost(const QString &host)
+{
+    QString h = host.toLower();
+    if (h.endsWith(u'.'))
+        h.chop(1);
+    if (h == u"localhost")
+        return true;
+    QHostAddress address;
+    return address.setAddress(h) && address.isLoopback();
+}
+
+bool isTransportError(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+    case QNetworkReply::RemoteHostClosedError:
+    case QNetworkReply::HostNotFoundError:
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError:
+    case QNetworkReply::SslHandshakeFailedError:
+    case QNetworkReply::TemporaryNetworkFailureError:
+    case QNetworkReply::NetworkSessionFailedError:
+    case QNetworkReply::BackgroundRequestNotAllowedError:
+    case QNetworkReply::TooManyRedirectsError:
+    case QNetworkReply::InsecureRedirectError:
+    case QNetworkReply::UnknownNetworkError:
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyConnectionClosedError:
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyTimeoutError:
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+    case QNetworkReply::UnknownProxyError:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString defaultCodeForStatus(int status)
+{
+    switch (status) {
+    case 400:
+        return QStringLiteral("bad_request");
+    case 401:
+        return QStringLiteral("unauthorized");
+    case 404:
+        return QStringLiteral("not_found");
+    case 405:
+        return QStringLiteral("method_not_allowed");
+    case 413:
+        return QStringLiteral("payload_too_large");
+    case 415:
+        return QStringLiteral("unsupported_media_type");
+    case 429:
+        return QStringLiteral("rate_limited");
+    case 431:
+        return QStringLiteral("headers_too_large");
+    case 502:
+    case 503:
+    case 504:
+        // Usually a reverse proxy in front of a server that is down or restarting.
+        return QStringLiteral("server_unavailable");
+    default:
+        return status >= 500 ? QStringLiteral("internal_error") : QStringLiteral("bad_response");
+    }
+}
+
+bool isAuthRefusal(const ApiResponse &response)
+{
+    if (response.httpStatus != 401)
+        return false;
+    const QString code = response.error.code();
+    return code == u"token_expired" || code == u"unauthorized" || code == u"invalid_token";
+}
+
+} // namespace
+
+struct ApiClient::Pending
+{
+    ApiRequest request;
+    QPointer<QObject> context;
+    bool hasContext = false; // a null context means "always call back"
+    Callback done;
+    int attempt = 0;
+    bool resentAfterAuth = false;
+    bool sslFailed = false;
+    QString tokenUsed;
+    ApiResponse authFailure; // delivered if the refresh that this request waits for fails
+};
+
+ApiClient::ApiClient(QObject *parent)
+    : QObject(parent)
+    , m_nam(new QNetworkAccessManager(this))
+{
+    // Tokens and personal data never go to a disk cache or a cookie jar.
+    m_nam->setCookieJar(nullptr);
+    m_nam->setCache(nullptr);
+    m_nam->setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
+}
+
+ApiClient::~ApiClient()
+{
+    // Aborting emits finished(); disconnect first so no callback runs into a half-destroyed client.
+    const auto replies = m_inFlight.keys();
+    m_inFlight.clear();
+    for (QNetworkReply *reply : replies) {
+        reply->disconnect(this);
+        reply->abort();
+    }
+    m_waitingForAuth.clear();
+}
+
+ApiError ApiClient::checkServerUrl(const QUrl &url)
+{
+    if (!url.isValid() || url.isRelative() || url.host().isEmpty())
+        return ApiError(ApiError::Kind::Client, QStringLiteral("invalid_url"));
+    // Credentials inside a URL would end up in logs and history; the API never needs them.
+    if (!url.userInfo().isEmpty())
+        return ApiError(ApiError::Kind::Client, QStringLiteral("invalid_url"));
+    const QString scheme = url.scheme().toLower();
+    if (scheme == u"https")
+        return {};
+    if (scheme != u"http")
+        return ApiError(ApiError::Kind::Client, QStringLiteral("invalid_url"));
+    if (isLoopbackHost(url.host()))
+        return {};
+    return ApiError(ApiError::Kind::Client, QStringLiteral("insecure_url"));
+}
+
+QUrl ApiClient::normalizeServerUrl(const QString &text)
+{
+    QString t = text.trimmed();
+    if (t.isEmpty())
+        return {};
+    // People type bare host names; a secure connection is the only sensible default.
+    if (!t.contains(QStringLiteral("://")))
+        t.prepend(QStringLiteral("https://"));
+    QUrl url(t, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty())
+        return {};
+    url.setScheme(url.scheme().toLower());
+    if ((url.scheme() == u"https" && url.port() == 443) || (url.scheme() == u"http" && url.port() == 80))
+        url.setPort(-1);
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    url.setPath(path);
+    return url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
+}
+
+void ApiClient::setBaseUrl(const QUrl &url)
+{
+    m_baseUrl = url;
+}
+
+void ApiClient::setAccessToken(const QString &token)
+{
+    m_accessToken = token;
+}
+
+void ApiClient::get(const QString &path, QObject *context, Callback done)
+{
+    ApiRequest request;
+    request.method = "GET";
+    request.path = path;
+    request.idempotent = true;
+    send(request, context, std::move(done));
+}
+
+void ApiClient::post(const QString &path, const QJsonObject &body, QObject *context, Callback done,
+                     bool authenticated)
+{
+    ApiRequest request;
+    request.method = "POST";
+    request.path = path;
+    request.body = body;
+    request.authenticated = authenticated;
+    send(request, context, std::move(done));
+}
+
+void ApiClient::send(const ApiRequest &request, QObject *context, Callback done)
+{
+    auto pending = std::make_shared<Pending>();
+    pending->request = request;
+    pending->context = context;
+    pending->hasContext = context != nullptr;
+    pending->done = std::move(done);
+
+    // Refused before anything leaves the machine: a non-loopback http URL would send
+    // passwords and tokens in clear text.
+    const ApiError urlError = checkServerUrl(m_baseUrl);
+    if (urlError) {
+        qCWarning(lcApi) << "refusing request to an unusable server URL:" << urlError.code();
+        ApiResponse response;
+        response.error = urlError;
+        // Always asynchronous, so callers see one behaviour whatever the outcome.
+        QTimer::singleShot(0, this, [this, pending, response] { deliver(pending, response); });
+        return;
+    }
+    dispatch(pending);
+}
+
+int ApiClient::pendingAuthCount() const
+{
+    return int(m_waitingForAuth.size());
+}
+
+void ApiClient::resumeAfterRefresh(bool refreshed)
+{
+    const auto waiting = std::exchange(m_waitingForAuth, {});
+    qCDebug(lcApi) << "resuming" << waiting.size() << "requests after refresh, refreshed:" << refreshed;
+    for (const auto &pending : waiting) {
+        if (refreshed) {
+            pending->resentAfterAuth = true;
+            dispatch(pending);
+        } else {
+            deliver(pending, pending->authFailure);
+        }
+    }
+}
+
+QUrl ApiClient::urlFor(const QString &path) const
+{
+    QUrl url = m_baseUrl;
+    QString basePath = url.path();
+    while (basePath.endsWith(u'/'))
+        basePath.chop(1);
+    const qsizetype question = path.indexOf(u'?');
+    url.setPath(basePath + (question < 0 ? path : path.left(question)));
+    url.setQuery(question < 0 ? QString() : path.mid(question + 1));
+    url.setFragment(QString());
+    return url;
+}
+
+// The single dispatch path: every request, first attempt, retry or resend after a refresh,
+// is built here, so that headers and policies added later apply to all of them.
+void ApiClient::dispatch(std::shared_ptr<Pending> pending)
+{
+    if (pending->hasContext && !pending->context)
+        return; // the caller is gone; nobody wants the answer
+
+    const ApiRequest &r = pending->request;
+    QNetworkRequest request(urlFor(r.path));
+    request.setTransferTimeout(r.timeoutMs);
+    request.setRawHeader("Accept", "application/json");
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("PygmiStudio/" PYGMI_VERSION));
+    pending->tokenUsed.clear();
+    if (r.authenticated && !m_accessToken.isEmpty()) {
+        pending->tokenUsed = m_accessToken;
+        request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
+    }
+    QByteArray body;
+    if (r.body) {
+        body = QJsonDocument(*r.body).toJson(QJsonDocument::Compact);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    }
+
+    QNetworkReply *reply = nullptr;
+    if (r.method == "GET" && body.isEmpty())
+        reply = m_nam->get(request);
+    else
+        reply = m_nam->sendCustomRequest(request, r.method, body);
+    ++m_requestCount;
+    m_inFlight.insert(reply, pending);
+    qCDebug(lcApi) << r.method << r.path.section(u'?', 0, 0) << "attempt" << pending->attempt + 1;
+
+    // TLS errors are recorded, never ignored: Qt then aborts the handshake.
+    connect(reply, &QNetworkReply::sslErrors, this, [pending](const QList<QSslError> &errors) {
+        pending->sslFailed = true;
+        for (const QSslError &e : errors)
+            qCWarning(lcApi) << "TLS error:" << e.errorString();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        const auto pending = m_inFlight.take(reply);
+        if (pending)
+            finish(pending, reply);
+        else
+            reply->deleteLater();
+    });
+}
+
+void ApiClient::finish(std::shared_ptr<Pending> pending, QNetworkReply *reply)
+{
+    reply->deleteLater();
+    ApiResponse response;
+    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    response.httpStatus = status.isValid() ? status.toInt() : 0;
+    response.raw = reply->readAll();
+    const QNetworkReply::NetworkError netError = reply->error();
+    const QString path = pending->request.path.section(u'?', 0, 0);
+
+    if (response.httpStatus == 0 || isTransportError(netError) || pending->sslFailed) {
+        if (pending->sslFailed || netError == QNetworkReply::SslHandshakeFailedError) {
+            response.error = ApiError(ApiError::Kind::Tls, QStringLiteral("tls_error"), reply->errorString());
+        } else if (netError == QNetworkReply::OperationCanceledError || netError == QNetworkReply::TimeoutError) {
+            // Qt reports the transfer timeout as a cancellation; we never cancel on our own
+            // except in the destructor, which disconnects first.
+            response.error = ApiError(ApiError::Kind::Timeout, QStringLiteral("timeout"), reply->errorString());
+        } else {
+            response.error
+                = ApiError(ApiError::Kind::Network, QStringLiteral("network_unreachable"), reply->errorString());
+        }
+        response.httpStatus = 0;
+        qCInfo(lcApi) << pending->request.method << path << "failed:" << response.error.code()
+                      << response.error.serverMessage();
+
+        const bool retriable = response.error.kind() == ApiError::Kind::Network && pending->request.idempotent;
+        if (retriable && pending->attempt < int(kRetryDelaysMs.size())) {
+            const int delay = kRetryDelaysMs[size_t(pending->attempt)];
+            ++pending->attempt;
+            QTimer::singleShot(delay, this, [this, pending] { dispatch(pending); });
+            return;
+        }
+        if (response.error.kind() != ApiError::Kind::Tls)
+            setReachable(false);
+        deliver(pending, response);
+        return;
+    }
+
+    setReachable(true);
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(response.raw, &parseError);
+    if (parseError.error == QJsonParseError::NoError && doc.isObject())
+        response.json = doc.object();
+    const bool looksJson
+        = reply->header(QNetworkRequest::ContentTypeHeader).toString().contains(QStringLiteral("json"));
+
+    if (response.httpStatus >= 200 && response.httpStatus < 300) {
+        if (!response.raw.isEmpty() && looksJson && parseError.error != QJsonParseError::NoError) {
+            response.error = ApiError(ApiError::Kind::Protocol, QStringLiteral("bad_response"),
+                                      QStringLiteral("invalid JSON in a successful answer"), response.httpStatus);
+        }
+        qCDebug(lcApi) << pending->request.method << path << response.httpStatus;
+        deliver(pending, response);
+        return;
+    }
+
+    // An error answer: {"error":{"code","message","fields","retry_after"}}.
+    const QJsonObject errorObject = response.json.value(QStringLiteral("error")).toObject();
+    QString code = errorObject.value(QStringLiteral("code")).toString();
+    if (code.isEmpty())
+        code = defaultCodeForStatus(response.httpStatus);
+    ApiError error(ApiError::Kind::Http, code, errorObject.value(QStringLiteral("message")).toString(),
+                   response.httpStatus);
+    QHash<QString, QString> fields;
+    const QJsonObject fieldsObject = errorObject.value(QStringLiteral("fields")).toObject();
+    for (auto it = fieldsObject.begin(); it != fieldsObject.end(); ++it)
+        fields.insert(it.key(), it.value().toString());
+    error.setFields(fields);
+    int retryAfter = errorObject.value(QStringLiteral("retry_after")).toInt(0);
+    bool headerOk = false;
+    const int headerRetry = reply->rawHeader("Retry-After").trimmed().toInt(&headerOk);
+    if (headerOk && headerRetry > 0)
+        retryAfter = headerRetry;
+    error.setRetryAfterSeconds(retryAfter);
+    response.error = error;
+    qCInfo(lcApi) << pending->request.method << path << response.httpStatus << code;
+
+    if (pending->request.authenticated && isAuthRefusal(response) && !pending->tokenUsed.isEmpty()) {
+        if (!m_accessToken.isEmpty() && pending->tokenUsed != m_accessToken && !pending->resentAfterAuth) {
+            // The token was refreshed while this request was on the way: just send it again.
+            pending->resentAfterAuth = true;
+            dispatch(pending);
+            return;
+        }
+        // Parked only if someone can refresh; otherwise the request would wait forever.
+        static const QMetaMethod signal = QMetaMethod::fromSignal(&ApiClient::authenticationRequired);
+        if (!pending->resentAfterAuth && isSignalConnected(signal)) {
+            pending->authFailure = response;
+            m_waitingForAuth.append(pending);
+            emit authenticationRequired();
+            return;
+        }
+    }
+    deliver(pending, response);
+}
+
+void ApiClient::deliver(const std::shared_ptr<Pending> &pending, const ApiResponse &response)
+{
+    if (pending->hasContext && !pending->context)
+        return;
+    if (pending->done)
+        pending->done(response);
+}
+
+void ApiClient::setReachable(bool reachable)
+{
+    if (m_reachable == reachable)
+        return;
+    m_reachable = reachable;
+    qCInfo(lcApi) << (reachable ? "server reachable again" : "server unreachable");
+    emit reachabilityChanged(reachable);
+}
+
+} // namespace pygmi::core

@@ -3,6 +3,7 @@
 #include "api/ApiError.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -10,6 +11,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -92,11 +94,16 @@ private:
     struct Pending;
     void dispatch(std::shared_ptr<Pending> pending);
     void finish(std::shared_ptr<Pending> pending, QNetworkReply *reply);
+    // Runs the caller's callback unless the caller's context object is gone.
+    void deliver(const std::shared_ptr<Pending> &pending, const ApiResponse &response);
+    void setReachable(bool reachable);
+    QUrl urlFor(const QString &path) const;
 
     QNetworkAccessManager *m_nam = nullptr;
     QUrl m_baseUrl;
     QString m_accessToken;
     QList<std::shared_ptr<Pending>> m_waitingForAuth;
+    QHash<QNetworkReply *, std::shared_ptr<Pending>> m_inFlight;
     bool m_reachable = true;
     quint64 m_requestCount = 0;
 };

@@ -4,6 +4,8 @@
 #include <QProcess>
 #include <QUrl>
 
+class QTimer;
+
 namespace pygmi::core {
 
 // Runs pygmi-server as a child process for the "On this computer" profile: loopback only,
@@ -46,6 +48,12 @@ private:
     void onReadyRead();
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void setState(State state);
+    void fail(const QString &reason);
+    void forwardStderr();
+    // Kills and forgets the current child without emitting anything.
+    void discardProcess();
+
+    static constexpr int kStartTimeoutMs = 15000;
 
     QString m_program;
     QString m_dataDir;
@@ -55,6 +63,8 @@ private:
     State m_state = State::Stopped;
     int m_restarts = 0;
     bool m_stopping = false;
+    QByteArray m_stderrBuffer;
+    QTimer *m_startTimer = nullptr;
 };
 
 } // namespace pygmi::core

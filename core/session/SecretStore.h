@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -38,13 +39,28 @@ public:
     void read(const QString &key, QObject *context, ReadCallback done);
     void remove(const QString &key, QObject *context, RemoveCallback done);
 
+    // How long probe() waits for the keychain before settling on MemoryOnly: a D-Bus
+    // activation that hangs must not stall sign-in forever.
+    void setProbeTimeout(int milliseconds) { m_probeTimeoutMs = milliseconds; }
+    static constexpr int kDefaultProbeTimeoutMs = 8000;
+
 Q_SIGNALS:
     void statusChanged(pygmi::core::SecretStore::Status status);
 
 private:
+    void finishProbe(Status status, const QString &why);
+    // Runs `operation` now if the probe has settled, else once it has (starting it if needed).
+    void whenProbed(std::function<void()> operation);
+
     QString m_service;
     Status m_status = Status::Unknown;
-    QHash<QString, QByteArray> m_memory; // only while MemoryOnly
+    // Every secret while MemoryOnly; while Persistent only a key whose keychain write failed,
+    // so the running session keeps working. Never written anywhere.
+    QHash<QString, QByteArray> m_memory;
+    QList<std::function<void()>> m_waitingForProbe;
+    bool m_probing = false;
+    int m_probeTimeoutMs = kDefaultProbeTimeoutMs;
+    quint64 m_probeRun = 0;
 };
 
 } // namespace pygmi::core

@@ -5,6 +5,8 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QTimer>
 
@@ -67,6 +69,9 @@ public:
 
     // GET /v1/server; fails with "server_too_old" when the API version is below ours.
     void fetchServerInfo(QObject *context, std::function<void(const ServerInfo &, const ApiError &)> done);
+    // Reads a /v1/server answer; `error` becomes "server_too_old" (api_version below
+    // ApiClient::kRequiredApiVersion) or "bad_response" (not a Pygmi server).
+    static ServerInfo parseServerInfo(const QJsonObject &json, ApiError *error);
 
     // Remote server (ApiClient's base URL must be set first).
     void signIn(const QString &email, const QString &password, QObject *context, Done done);
@@ -101,6 +106,16 @@ private:
     void setState(State state);
     QString deviceName() const;
 
+    void onAuthenticationRequired();
+    // Takes tokens (and the user, when present) from a Session answer; false if it is malformed.
+    bool applyTokens(const QJsonObject &session, int *expiresIn);
+    void completeRefresh(bool ok, const ApiError &error);
+    // Forgets tokens in memory and the refresh token in the keychain; keeps the profile.
+    void clearSession(std::function<void()> done);
+    void expire(const ApiError &reason);
+    void loginLocal(std::function<void(const QJsonObject &session, const ApiError &error)> done);
+    void persistRefreshToken(std::function<void()> done);
+
     ApiClient *m_api;
     SecretStore *m_secrets;
     QString m_configDir;
@@ -110,6 +125,9 @@ private:
     QByteArray m_refreshToken; // kept in memory as well as in the keychain
     QTimer m_refreshTimer;
     bool m_refreshing = false;
+    QList<std::function<void(bool ok, const ApiError &error)>> m_refreshWaiters;
+    quint64 m_generation = 0; // bumped whenever the session changes; stale answers compare it
+    bool m_signingOut = false;
 };
 
 } // namespace pygmi::core
