@@ -1,0 +1,98 @@
+#pragma once
+
+#include "main/MainWindow.h"
+#include "session/ServerProfile.h"
+#include "welcome/WelcomeWindow.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <optional>
+
+class QWidget;
+
+namespace pygmi::core {
+class ApiClient;
+class ApiError;
+class LocalServerSupervisor;
+class SecretStore;
+class SessionManager;
+} // namespace pygmi::core
+
+namespace pygmi::ui {
+class Theme;
+} // namespace pygmi::ui
+
+namespace pygmi::app {
+
+struct StudioOptions
+{
+    // Keychain service name; tests use their own so that parallel runs don't share secrets.
+    QString keychainService = QStringLiteral("Pygmi Studio");
+    // pygmi-server to run for the local profile; empty = the one next to the executable.
+    QString serverProgram;
+};
+
+// The composition root: builds the services, decides which window comes first, runs the
+// local server when the profile is "On this computer", and remembers the window geometry.
+// No business logic lives here. Tests create, destroy and re-create it to "restart the app".
+class StudioApp : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit StudioApp(StudioOptions options = {}, QObject *parent = nullptr);
+    ~StudioApp() override;
+
+    // Shows the first window at once; everything slow (keychain, server, network) follows.
+    void start();
+
+    // Forgets the saved server choice and session of this installation (not its data).
+    static void resetProfile();
+    // Loads the translation for the system language, if there is one.
+    static void installTranslations();
+
+    core::ApiClient *api() const { return m_api; }
+    core::SecretStore *secrets() const { return m_secrets; }
+    core::SessionManager *session() const { return m_session; }
+    core::LocalServerSupervisor *localServer() const { return m_supervisor; }
+    ui::Theme *theme() const { return m_theme; }
+    ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
+    ui::MainWindow *mainWindow() const { return m_main; }
+    QWidget *currentWindow() const;
+
+    static QString configDir();
+    static QString serverDataDir();
+
+Q_SIGNALS:
+    void currentWindowChanged(QWidget *window);
+
+private:
+    void showWelcome(const QString &notice = {});
+    void showMain();
+    void replaceWindow(QWidget *next);
+    void saveGeometry();
+
+    void useLocalServer(bool use);
+    void ensureLocalServer();
+    void onLocalServerReady(const QUrl &url);
+    void restoreSession();
+    void onRestored(const core::ApiError &error);
+    void onSignedIn();
+    void signOut(bool switchServer);
+
+    StudioOptions m_options;
+    core::ApiClient *m_api;
+    core::SecretStore *m_secrets;
+    core::SessionManager *m_session;
+    core::LocalServerSupervisor *m_supervisor = nullptr;
+    ui::Theme *m_theme;
+    QPointer<ui::WelcomeWindow> m_welcome;
+    QPointer<ui::MainWindow> m_main;
+    std::optional<core::ServerProfile> m_pendingRestore;
+    bool m_localMode = false;
+    bool m_signingOut = false;
+};
+
+} // namespace pygmi::app

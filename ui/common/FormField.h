@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+
+namespace pygmi::ui {
+
+// A labelled form field with its error message right under it. The error label is named
+// after the field ("emailEdit" -> "emailEditError") so tests and screen readers find it.
+class FormField : public QWidget
+{
+    Q_OBJECT
+
+public:
+    FormField(const QString &label, QWidget *field, QWidget *parent = nullptr);
+
+    QWidget *field() const { return m_field; }
+    QLabel *errorLabel() const { return m_error; }
+    void setError(const QString &message);
+    QString error() const;
+    void setHint(const QString &hint);
+
+private:
+    QWidget *m_field;
+    QLabel *m_label;
+    QLabel *m_hint;
+    QLabel *m_error;
+};
+
+} // namespace pygmi::ui

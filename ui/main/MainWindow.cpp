@@ -1,0 +1,279 @@
+#include "main/MainWindow.h"
+
+#include "common/Banner.h"
+#include "common/MessageBox.h"
+#include "main/ComingSoonPage.h"
+#include "main/EmailVerificationBanner.h"
+#include "session/SessionManager.h"
+#include "settings/SettingsPage.h"
+#include "theme/Theme.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace pygmi::ui {
+
+MainWindow::MainWindow(core::SessionManager *session, Theme *theme, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_theme(theme)
+    , m_sidebar(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
+    , m_signedIn(new QLabel(this))
+    , m_sidebarUser(new QLabel(this))
+    , m_localServerBanner(new Banner(QStringLiteral("localServerBanner"), this))
+    , m_keychainBanner(new Banner(QStringLiteral("keychainBanner"), this))
+    , m_connectionBanner(new Banner(QStringLiteral("connectionBanner"), this))
+    , m_verificationBanner(new EmailVerificationBanner(session, this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Pygmi Studio"));
+    setAccessibleName(windowTitle());
+    resize(1100, 720);
+
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setAccessibleName(tr("Sections"));
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setFixedWidth(200);
+    m_sidebar->setSpacing(2);
+    m_sidebar->setStyleSheet(QStringLiteral(
+        "QListWidget { background: palette(alternate-base); padding: 8px; outline: none; }"
+        "QListWidget::item { padding: 8px 10px; border-radius: 6px; }"
+        "QListWidget::item:selected { background: palette(highlight); color: palette(highlighted-text); }"));
+    const QStringList sections { tr("Create"), tr("Gallery"), tr("Privacy"), tr("Settings") };
+    const QStringList names { QStringLiteral("createSection"), QStringLiteral("gallerySection"),
+                              QStringLiteral("privacySection"), QStringLiteral("settingsSection") };
+    for (int i = 0; i < sections.size(); ++i) {
+        auto *item = new QListWidgetItem(sections.at(i), m_sidebar);
+        item->setData(Qt::UserRole, names.at(i));
+        item->setData(Qt::AccessibleTextRole, sections.at(i));
+    }
+    for (int i = 0; i < sections.size(); ++i)
+        m_pages->addWidget(new QWidget(m_pages)); // real pages are built on first use
+    m_pages->setObjectName(QStringLiteral("pages"));
+
+    auto *appName = new QLabel(tr("Pygmi Studio"), this);
+    appName->setObjectName(QStringLiteral("sidebarAppName"));
+    QFont font = appName->font();
+    font.setPointSizeF(font.pointSizeF() * 1.25);
+    font.setBold(true);
+    appName->setFont(font);
+    m_sidebarUser->setObjectName(QStringLiteral("sidebarUserLabel"));
+    m_sidebarUser->setWordWrap(true);
+    m_sidebarUser->setForegroundRole(QPalette::PlaceholderText);
+    auto *sidebarPanel = new QWidget(this);
+    sidebarPanel->setObjectName(QStringLiteral("sidebarPanel"));
+    sidebarPanel->setAutoFillBackground(true);
+    sidebarPanel->setBackgroundRole(QPalette::AlternateBase);
+    auto *sidebarLayout = new QVBoxLayout(sidebarPanel);
+    sidebarLayout->setContentsMargins(8, 16, 8, 12);
+    sidebarLayout->addWidget(appName);
+    sidebarLayout->addSpacing(8);
+    sidebarLayout->addWidget(m_sidebar, 1);
+    sidebarLayout->addWidget(m_sidebarUser);
+    appName->setContentsMargins(10, 0, 0, 0);
+    m_sidebarUser->setContentsMargins(10, 0, 0, 0);
+
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(16, 12, 16, 0);
+    contentLayout->setSpacing(8);
+    contentLayout->addWidget(m_connectionBanner);
+    contentLayout->addWidget(m_localServerBanner);
+    contentLayout->addWidget(m_keychainBanner);
+    contentLayout->addWidget(m_verificationBanner);
+    contentLayout->addWidget(m_pages, 1);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(sidebarPanel);
+    layout->addWidget(content, 1);
+    setCentralWidget(central);
+
+    m_signedIn->setObjectName(QStringLiteral("signedInLabel"));
+    m_signedIn->setAccessibleName(tr("Signed in as"));
+    statusBar()->setObjectName(QStringLiteral("statusBar"));
+    statusBar()->addPermanentWidget(m_signedIn);
+
+    m_keychainBanner->setDismissible(true);
+    m_localServerBanner->setDismissible(true);
+    auto *retry = m_connectionBanner->addAction(QStringLiteral("retryConnectionButton"), tr("Try again"));
+    connect(retry, &QPushButton::clicked, this, &MainWindow::retryConnectionRequested);
+
+    connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0) {
+            page(static_cast<Section>(row));
+            m_pages->setCurrentIndex(row);
+        }
+    });
+    connect(session, &core::SessionManager::userChanged, this, &MainWindow::updateSignedIn);
+    connect(session, &core::SessionManager::stateChanged, this, &MainWindow::updateSignedIn);
+    m_sidebar->setCurrentRow(0);
+    updateSignedIn();
+}
+
+QWidget *MainWindow::page(Section section)
+{
+    const int index = int(section);
+    QWidget *current = m_pages->widget(index);
+    if (current->objectName().isEmpty()) {
+        QWidget *built = buildPage(section);
+        m_pages->insertWidget(index, built);
+        m_pages->removeWidget(current);
+        current->deleteLater();
+        current = built;
+    }
+    return current;
+}
+
+QWidget *MainWindow::buildPage(Section section)
+{
+    switch (section) {
+    case Section::Create:
+        return new ComingSoonPage(QStringLiteral("createPage"), tr("Create"),
+                                  tr("Write a prompt, add reference images or videos, and get images and videos "
+                                     "back."),
+                                  m_pages);
+    case Section::Gallery:
+        return new ComingSoonPage(QStringLiteral("galleryPage"), tr("Gallery"),
+                                  tr("Everything you have created, searchable, with its prompt and settings."),
+                                  m_pages);
+    case Section::Privacy:
+        return new ComingSoonPage(QStringLiteral("privacyPage"), tr("Privacy"),
+                                  tr("What Pygmi keeps about you, your choices, and your export and deletion "
+                                     "requests."),
+                                  m_pages);
+    case Section::Settings:
+        break;
+    }
+    m_settings = new SettingsPage(m_session, m_theme, m_pages);
+    m_settings->setKeychainPersistent(m_persistent);
+    connect(m_settings, &SettingsPage::signOutRequested, this, &MainWindow::requestSignOut);
+    connect(m_settings, &SettingsPage::switchServerRequested, this, &MainWindow::requestSwitchServer);
+    return m_settings;
+}
+
+void MainWindow::showSection(Section section)
+{
+    m_sidebar->setCurrentRow(int(section));
+}
+
+MainWindow::Section MainWindow::currentSection() const
+{
+    return static_cast<Section>(m_sidebar->currentRow());
+}
+
+void MainWindow::updateSignedIn()
+{
+    const auto state = m_session->state();
+    const auto user = m_session->user();
+    const auto profile = m_session->state() == core::SessionManager::State::SignedIn || !m_restoring
+        ? m_session->profile()
+        : *m_restoring;
+    const QString name = user.displayName.isEmpty() ? profile.displayName : user.displayName;
+    const QString where = profile.isLocal() ? tr("this computer") : profile.url.host();
+    if (state == core::SessionManager::State::SignedIn) {
+        m_signedIn->setText(tr("Signed in as %1 on %2").arg(name, where));
+        m_sidebarUser->setText(user.email.isEmpty() ? name : tr("%1\n%2").arg(name, user.email));
+        m_verificationBanner->updateForUser(user);
+    } else if (state == core::SessionManager::State::Restoring || m_restoring) {
+        m_signedIn->setText(name.isEmpty() ? tr("Signing in…") : tr("Signing in as %1…").arg(name));
+        m_sidebarUser->setText(name);
+    } else {
+        m_signedIn->setText(tr("Not signed in"));
+        m_sidebarUser->clear();
+    }
+}
+
+void MainWindow::setRestoringProfile(const core::ServerProfile &profile)
+{
+    m_restoring = profile;
+    updateSignedIn();
+}
+
+void MainWindow::setLocalServerState(LocalServerState state, const QString &detail)
+{
+    m_localServerBanner->clearActions();
+    switch (state) {
+    case LocalServerState::Starting:
+        if (!m_restartedOnce)
+            m_localServerBanner->showMessage(Banner::Kind::Info, tr("Starting Pygmi on this computer…"));
+        break;
+    case LocalServerState::Ready:
+        if (m_restartedOnce)
+            m_localServerBanner->showMessage(
+                Banner::Kind::Warning,
+                tr("Pygmi's server on this computer stopped unexpectedly and was restarted. Work that was in "
+                   "progress may have been interrupted; your saved creations are safe."));
+        else
+            m_localServerBanner->hide();
+        break;
+    case LocalServerState::Restarting:
+        m_restartedOnce = true;
+        m_localServerBanner->showMessage(
+            Banner::Kind::Warning,
+            tr("Pygmi's server on this computer stopped unexpectedly (%1). Restarting it…").arg(detail));
+        break;
+    case LocalServerState::Failed: {
+        m_localServerBanner->showMessage(
+            Banner::Kind::Error,
+            tr("Pygmi's server on this computer could not run (%1). Try again; if it keeps failing, restart "
+               "Pygmi Studio.")
+                .arg(detail));
+        auto *retry = m_localServerBanner->addAction(QStringLiteral("retryLocalServerButton"), tr("Try again"));
+        connect(retry, &QPushButton::clicked, this, &MainWindow::retryLocalServerRequested);
+        break;
+    }
+    }
+}
+
+void MainWindow::setKeychainPersistent(bool persistent)
+{
+    m_persistent = persistent;
+    if (m_settings)
+        m_settings->setKeychainPersistent(persistent);
+    if (persistent)
+        m_keychainBanner->hide();
+    else
+        m_keychainBanner->showMessage(Banner::Kind::Warning,
+                                      tr("No system keychain is available, so your sign-in is kept only while "
+                                         "Pygmi Studio runs: you will have to sign in again next time."));
+}
+
+void MainWindow::setConnectionProblem(const QString &text)
+{
+    if (text.isEmpty())
+        m_connectionBanner->hide();
+    else
+        m_connectionBanner->showMessage(Banner::Kind::Error, text);
+}
+
+void MainWindow::requestSignOut()
+{
+    const bool local = m_session->profile().isLocal();
+    const QString text = local ? tr("Sign out of Pygmi on this computer? Your creations stay here, and you can "
+                                    "come back from the welcome window.")
+                               : tr("Sign out of %1? You will need your password to sign in again.")
+                                     .arg(m_session->profile().url.host());
+    if (MessageBox::question(this, tr("Sign out"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes)
+        == QMessageBox::Yes)
+        Q_EMIT signOutRequested();
+}
+
+void MainWindow::requestSwitchServer()
+{
+    const QString text = tr("To use another server you sign out here first. Continue?");
+    if (MessageBox::question(this, tr("Switch server"), text, QMessageBox::Yes | QMessageBox::Cancel,
+                             QMessageBox::Yes)
+        == QMessageBox::Yes)
+        Q_EMIT switchServerRequested();
+}
+
+} // namespace pygmi::ui

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "session/ServerProfile.h"
+
+#include <QMainWindow>
+
+#include <optional>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace pygmi::core {
+class SessionManager;
+}
+
+namespace pygmi::ui {
+
+class Banner;
+class EmailVerificationBanner;
+class SettingsPage;
+class Theme;
+
+// The shell once signed in: a sidebar (Create, Gallery, Privacy, Settings), the pages
+// (built the first time they are opened), banners for what needs attention, and who is
+// signed in.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum class Section { Create, Gallery, Privacy, Settings };
+    Q_ENUM(Section)
+    enum class LocalServerState { Starting, Ready, Restarting, Failed };
+
+    MainWindow(core::SessionManager *session, Theme *theme, QWidget *parent = nullptr);
+
+    void showSection(Section section);
+    Section currentSection() const;
+    // The page of a section, building it if needed.
+    QWidget *page(Section section);
+
+    // Until the saved session is resumed, show whose it is.
+    void setRestoringProfile(const core::ServerProfile &profile);
+    void setLocalServerState(LocalServerState state, const QString &detail = {});
+    void setKeychainPersistent(bool persistent);
+    // A problem reaching the server at start-up (empty text clears it).
+    void setConnectionProblem(const QString &text);
+
+    // Asks before signing out / switching (through MessageBox, scriptable in tests).
+    void requestSignOut();
+    void requestSwitchServer();
+
+Q_SIGNALS:
+    void signOutRequested();
+    void switchServerRequested();
+    void retryConnectionRequested();
+    void retryLocalServerRequested();
+
+private:
+    QWidget *buildPage(Section section);
+    void updateSignedIn();
+
+    core::SessionManager *m_session;
+    Theme *m_theme;
+    QListWidget *m_sidebar;
+    QStackedWidget *m_pages;
+    QLabel *m_signedIn;
+    QLabel *m_sidebarUser;
+    Banner *m_localServerBanner;
+    Banner *m_keychainBanner;
+    Banner *m_connectionBanner;
+    EmailVerificationBanner *m_verificationBanner;
+    SettingsPage *m_settings = nullptr;
+    std::optional<core::ServerProfile> m_restoring;
+    bool m_persistent = true;
+    bool m_restartedOnce = false;
+};
+
+} // namespace pygmi::ui

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace pygmi::core {
+class SessionManager;
+}
+
+namespace pygmi::ui {
+
+class Theme;
+
+// Settings: the account (who, where, switch server, sign out) and the appearance.
+class SettingsPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    SettingsPage(core::SessionManager *session, Theme *theme, QWidget *parent = nullptr);
+
+    void setKeychainPersistent(bool persistent);
+
+Q_SIGNALS:
+    void signOutRequested();
+    void switchServerRequested();
+
+private:
+    void updateAccount();
+
+    core::SessionManager *m_session;
+    Theme *m_theme;
+    QLabel *m_account;
+    QLabel *m_server;
+    QLabel *m_keychain;
+    QComboBox *m_themeCombo;
+    bool m_persistent = true;
+};
+
+} // namespace pygmi::ui
