@@ -136,15 +136,11 @@ void StudioApp::start()
     });
 }
 
-void StudioApp::replaceWindow(QWidget *next)
+void StudioApp::replaceWindow(QWidget *previous, QWidget *next)
 {
-    QWidget *previous = currentWindow();
-    if (previous == next)
-        return;
+    // Show the next window before the previous one goes, so the app never has no window.
     next->show();
     if (previous) {
-        if (previous == m_main)
-            saveGeometry();
         previous->hide();
         previous->deleteLater();
     }
@@ -170,12 +166,11 @@ void StudioApp::showWelcome(const QString &notice)
     connect(welcome, &ui::WelcomeWindow::localRetryRequested, this, &StudioApp::ensureLocalServer);
     connect(welcome, &ui::WelcomeWindow::signedIn, this, &StudioApp::onSignedIn);
 
-    QPointer<ui::MainWindow> previousMain = m_main;
+    saveGeometry();
+    QWidget *previous = currentWindow();
     m_welcome = welcome;
     m_main = nullptr;
-    replaceWindow(welcome);
-    if (previousMain)
-        previousMain->deleteLater();
+    replaceWindow(previous, welcome);
 
     // "On this computer" is the default: have its server ready by the time it is chosen.
     if (choice != QLatin1String("remote"))
@@ -202,12 +197,11 @@ void StudioApp::showMain()
     connect(main, &ui::MainWindow::retryConnectionRequested, this, &StudioApp::restoreSession);
     connect(main, &ui::MainWindow::retryLocalServerRequested, this, &StudioApp::ensureLocalServer);
 
-    QPointer<ui::WelcomeWindow> previousWelcome = m_welcome;
+    saveGeometry();
+    QWidget *previous = currentWindow();
     m_main = main;
     m_welcome = nullptr;
-    replaceWindow(main);
-    if (previousWelcome)
-        previousWelcome->deleteLater();
+    replaceWindow(previous, main);
     if (m_localMode && m_supervisor) {
         switch (m_supervisor->state()) {
         case core::LocalServerSupervisor::State::Starting:

@@ -71,7 +71,7 @@ Q_SIGNALS:
 private:
     void showWelcome(const QString &notice = {});
     void showMain();
-    void replaceWindow(QWidget *next);
+    void replaceWindow(QWidget *previous, QWidget *next);
     void saveGeometry();
 
     void useLocalServer(bool use);

@@ -92,6 +92,8 @@ WelcomeWindow::WelcomeWindow(core::SessionManager *session, core::ApiClient *api
     m_pages->addWidget(buildSignInPage());
     m_pages->addWidget(buildCreateAccountPage());
     m_pages->addWidget(buildForgotPasswordPage());
+    for (int i = 0; i < m_pages->count(); ++i)
+        static_cast<QVBoxLayout *>(m_pages->widget(i)->layout())->addStretch(1);
 
     auto *column = new QWidget(this);
     column->setObjectName(QStringLiteral("welcomeColumn"));
@@ -209,8 +211,14 @@ QWidget *WelcomeWindow::buildChoicePage()
                                           page);
     server->setObjectName(QStringLiteral("serverChoiceButton"));
     server->setAccessibleName(tr("Sign in to a server"));
-    page->layout()->addWidget(local);
-    page->layout()->addWidget(server);
+    for (QCommandLinkButton *choice : { local, server }) {
+        choice->setMinimumHeight(84);
+        choice->setStyleSheet(QStringLiteral(
+            "QCommandLinkButton { border: 1px solid palette(mid); border-radius: 8px; background: palette(base);"
+            " padding: 10px; }"
+            "QCommandLinkButton:hover, QCommandLinkButton:focus { border: 2px solid palette(highlight); }"));
+        page->layout()->addWidget(choice);
+    }
     connect(local, &QPushButton::clicked, this, &WelcomeWindow::chooseLocal);
     connect(server, &QPushButton::clicked, this, [this] {
         showPage(Page::ServerAddress);
