@@ -1,0 +1,149 @@
+#include "ServerOptions.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QStandardPaths>
+
+#include <boost/asio/ip/address.hpp>
+
+namespace pygmi::server {
+
+bool ServerOptions::isLoopback(const QString &host)
+{
+    if (host == QLatin1String("localhost"))
+        return true;
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(host.toStdString(), ec);
+    return !ec && address.is_loopback();
+}
+
+bool ServerOptions::parse(const QStringList &arguments, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Pygmi reference server.\n"
+                                                    "  pygmi-server [options]            serve the API\n"
+                                                    "  pygmi-server admin lock EMAIL     lock an account\n"
+                                                    "  pygmi-server admin unlock EMAIL   unlock an account"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dataDirOption(QStringLiteral("data-dir"), QStringLiteral("Where data is kept."),
+                                           QStringLiteral("DIR"));
+    const QCommandLineOption listenOption(QStringLiteral("listen"),
+                                          QStringLiteral("Address to listen on (default 127.0.0.1:8787; port 0 picks "
+                                                         "a free one)."),
+                                          QStringLiteral("HOST:PORT"));
+    const QCommandLineOption localOption(QStringLiteral("local"),
+                                         QStringLiteral("Local mode: one profile on this computer, no passwords."));
+    const QCommandLineOption certOption(QStringLiteral("tls-cert"), QStringLiteral("TLS certificate chain (PEM)."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption keyOption(QStringLiteral("tls-key"), QStringLiteral("TLS private key (PEM)."),
+                                       QStringLiteral("FILE"));
+    const QCommandLineOption proxyOption(QStringLiteral("behind-proxy"),
+                                         QStringLiteral("Plain HTTP on a public address is allowed because a "
+                                                        "TLS-terminating proxy is in front."));
+    const QCommandLineOption accessTtlOption(QStringLiteral("access-ttl"),
+                                             QStringLiteral("Access token lifetime (default 900)."),
+                                             QStringLiteral("SECONDS"));
+    const QCommandLineOption testClockOption(QStringLiteral("test-clock"),
+                                             QStringLiteral("Enable POST /v1/test/clock (tests only)."));
+    const QCommandLineOption stdinOption(QStringLiteral("exit-with-stdin"),
+                                         QStringLiteral("Shut down when standard input reaches end of file."));
+    const QCommandLineOption noticeOption(QStringLiteral("notice"),
+                                          QStringLiteral("Privacy notice JSON (version, title, effective_date, text)."),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption requestTimeoutOption(QStringLiteral("request-timeout-ms"),
+                                                  QStringLiteral("Time allowed to send one request (default 15000)."),
+                                                  QStringLiteral("MS"));
+    const QCommandLineOption idleTimeoutOption(QStringLiteral("idle-timeout-ms"),
+                                               QStringLiteral("Keep-alive idle time (default 60000)."),
+                                               QStringLiteral("MS"));
+    const QCommandLineOption ioThreadsOption(QStringLiteral("io-threads"),
+                                             QStringLiteral("Network threads (default 2)."), QStringLiteral("N"));
+    const QCommandLineOption workersOption(QStringLiteral("workers"),
+                                           QStringLiteral("Worker threads for hashing and storage (default 4)."),
+                                           QStringLiteral("N"));
+    const QCommandLineOption addressLimitOption(
+        QStringLiteral("login-address-limit"),
+        QStringLiteral("Failed sign-ins allowed per client address per 15 minutes (default 30)."), QStringLiteral("N"));
+    parser.addOptions({ dataDirOption, listenOption, localOption, certOption, keyOption, proxyOption, accessTtlOption,
+                        testClockOption, stdinOption, noticeOption, requestTimeoutOption, idleTimeoutOption,
+                        ioThreadsOption, workersOption, addressLimitOption });
+    parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
+                                 QStringLiteral("[admin lock|unlock EMAIL]"));
+    parser.process(arguments); // handles --help/--version and unknown options (exits)
+
+    const auto positiveInt = [&](const QCommandLineOption &option, int *target, int minimum) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const int value = parser.value(option).toInt(&ok);
+        if (!ok || value < minimum) {
+            *error = QStringLiteral("--%1 needs a whole number of at least %2").arg(option.names().first()).arg(minimum);
+            return false;
+        }
+        *target = value;
+        return true;
+    };
+
+    dataDir = parser.isSet(dataDirOption)
+        ? parser.value(dataDirOption)
+        : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/pygmi-server");
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty()) {
+        if (positional.size() != 3 || positional[0] != QLatin1String("admin")
+            || (positional[1] != QLatin1String("lock") && positional[1] != QLatin1String("unlock"))) {
+            *error = QStringLiteral("unknown command; use: pygmi-server --data-dir DIR admin lock|unlock EMAIL");
+            return false;
+        }
+        adminCommand = positional.mid(1);
+        return true;
+    }
+
+    if (parser.isSet(listenOption)) {
+        const QString listen = parser.value(listenOption);
+        const qsizetype colon = listen.lastIndexOf(u':');
+        bool ok = false;
+        const uint portValue = colon > 0 ? listen.mid(colon + 1).toUInt(&ok) : 0;
+        if (!ok || portValue > 65535) {
+            *error = QStringLiteral("--listen needs HOST:PORT, e.g. 127.0.0.1:8787");
+            return false;
+        }
+        host = listen.left(colon);
+        if (host.startsWith(u'[') && host.endsWith(u']'))
+            host = host.mid(1, host.size() - 2);
+        port = static_cast<std::uint16_t>(portValue);
+    }
+    localMode = parser.isSet(localOption);
+    tlsCertificateFile = parser.value(certOption);
+    tlsKeyFile = parser.value(keyOption);
+    behindProxy = parser.isSet(proxyOption);
+    testClock = parser.isSet(testClockOption);
+    exitWithStdin = parser.isSet(stdinOption);
+    noticeFile = parser.value(noticeOption);
+    int accessTtl = static_cast<int>(accessTtlSeconds);
+    if (!positiveInt(accessTtlOption, &accessTtl, 1) || !positiveInt(requestTimeoutOption, &requestTimeoutMs, 100)
+        || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100) || !positiveInt(ioThreadsOption, &ioThreads, 1)
+        || !positiveInt(workersOption, &workerThreads, 1) || !positiveInt(addressLimitOption, &loginAddressLimit, 1))
+        return false;
+    accessTtlSeconds = accessTtl;
+
+    if (tlsCertificateFile.isEmpty() != tlsKeyFile.isEmpty()) {
+        *error = QStringLiteral("--tls-cert and --tls-key go together");
+        return false;
+    }
+    const bool loopback = isLoopback(host);
+    if (localMode && !loopback) {
+        *error = QStringLiteral("--local only listens on a loopback address (127.0.0.1 or ::1)");
+        return false;
+    }
+    // Tokens and passwords must not cross a network in clear text.
+    if (!loopback && tlsCertificateFile.isEmpty() && !behindProxy) {
+        *error = QStringLiteral("refusing to listen on %1 without TLS: give --tls-cert and --tls-key, or "
+                                "--behind-proxy if a TLS-terminating proxy is in front")
+                     .arg(host);
+        return false;
+    }
+    return true;
+}
+
+} // namespace pygmi::server

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+
+namespace pygmi::server {
+
+// The command line. Serving is the default; "admin lock|unlock EMAIL" runs a one-off task on
+// the data directory instead.
+struct ServerOptions
+{
+    QString dataDir;
+    QString host = QStringLiteral("127.0.0.1");
+    std::uint16_t port = 8787;
+    bool localMode = false;
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    bool behindProxy = false;
+    std::int64_t accessTtlSeconds = 15 * 60;
+    bool testClock = false;
+    bool exitWithStdin = false;
+    QString noticeFile;
+    int requestTimeoutMs = 15000;
+    int idleTimeoutMs = 60000;
+    int ioThreads = 2;
+    int workerThreads = 4;
+    int loginAddressLimit = 30; // failed sign-ins per client address per 15 minutes
+    QStringList adminCommand; // e.g. {"lock", "a@b.c"}; empty: serve
+
+    // Parses and checks the arguments; false with a message for the user in `error`.
+    bool parse(const QStringList &arguments, QString *error);
+    static bool isLoopback(const QString &host);
+};
+
+} // namespace pygmi::server

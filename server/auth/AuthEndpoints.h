@@ -1,0 +1,82 @@
+#pragma once
+
+#include "AuthStore.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponse.h"
+
+#include <QHash>
+#include <QJsonObject>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+
+namespace pygmi::server {
+
+class Clock;
+class LoginThrottle;
+class MailOutbox;
+class PasswordHasher;
+class PrivacyNotice;
+class Router;
+
+// /v1/auth/*, /v1/me and the bearer check other features use. Handlers run on worker threads.
+class AuthEndpoints
+{
+public:
+    struct Settings
+    {
+        bool localMode = false;
+        std::int64_t accessTtlSeconds = 15 * 60;
+        std::int64_t refreshTtlSeconds = 30LL * 24 * 3600;
+    };
+
+    struct Caller
+    {
+        QString userId;
+        QString familyId;
+    };
+
+    AuthEndpoints(Settings settings, const AuthStore &store, const PasswordHasher &hasher, LoginThrottle &throttle,
+                  const MailOutbox &outbox, const PrivacyNotice &notice, const Clock &clock);
+
+    void registerRoutes(Router &router);
+
+    // The signed-in caller, or the 401 to answer. `allowExpired` accepts an expired (but
+    // otherwise valid) access token, for calls that only give something up, like logout.
+    std::optional<HttpResponse> authenticate(const HttpRequest &request, Caller *caller,
+                                             bool allowExpired = false) const;
+
+private:
+    HttpResponse signup(const HttpRequest &request);
+    HttpResponse login(const HttpRequest &request);
+    HttpResponse refresh(const HttpRequest &request);
+    HttpResponse logout(const HttpRequest &request);
+    HttpResponse me(const HttpRequest &request);
+    HttpResponse verifyEmail(const HttpRequest &request);
+    HttpResponse resendVerification(const HttpRequest &request);
+    HttpResponse forgotPassword(const HttpRequest &request);
+    HttpResponse resetPassword(const HttpRequest &request);
+    HttpResponse localSetup(const HttpRequest &request);
+    HttpResponse localLogin(const HttpRequest &request);
+
+    AuthStore::TokenLifetimes lifetimes() const;
+    HttpResponse sessionResponse(int status, const AuthStore::Tokens &tokens, const AuthStore::User &user) const;
+    static QJsonObject userJson(const AuthStore::User &user);
+    void sendVerificationCode(const AuthStore::User &user) const;
+    void sendResetCode(const AuthStore::User &user) const;
+    // Seconds until another mail of `kind` may go to `userId`, 0 if now (and records the send).
+    std::int64_t reserveMailSlot(const QString &kind, const QString &userId);
+
+    Settings m_settings;
+    const AuthStore &m_store;
+    const PasswordHasher &m_hasher;
+    LoginThrottle &m_throttle;
+    const MailOutbox &m_outbox;
+    const PrivacyNotice &m_notice;
+    const Clock &m_clock;
+    std::mutex m_mailMutex;
+    QHash<QString, std::int64_t> m_lastMailAt;
+};
+
+} // namespace pygmi::server

@@ -1,0 +1,353 @@
+#include "HttpSession.h"
+
+#include "ApiError.h"
+#include "HttpRequest.h"
+#include "WorkerPool.h"
+#include "common/Logging.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <QElapsedTimer>
+
+#include <array>
+#include <optional>
+#include <type_traits>
+
+namespace pygmi::server {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+// After an error answer the client may still be sending; read (and drop) a bounded amount so
+// that closing does not reset the connection before the client has read our answer.
+constexpr std::size_t kDrainLimit = 8 * 1024 * 1024;
+constexpr auto kDrainTime = std::chrono::seconds(2);
+
+bool isHttpParseError(const beast::error_code &ec)
+{
+    return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+bool isJsonContentType(std::string_view value)
+{
+    const std::size_t semicolon = value.find(';');
+    std::string_view type = value.substr(0, semicolon);
+    while (!type.empty() && type.back() == ' ')
+        type.remove_suffix(1);
+    return beast::iequals(type, "application/json");
+}
+
+template<class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>>
+{
+public:
+    static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+    Connection(Stream stream, std::shared_ptr<const HttpSessionContext> context, std::string remote)
+        : m_stream(std::move(stream))
+        , m_context(std::move(context))
+        , m_remote(std::move(remote))
+    {
+    }
+
+    void run()
+    {
+        if constexpr (kTls) {
+            lowest().expires_after(m_context->requestTimeout);
+            m_stream.async_handshake(ssl::stream_base::server,
+                                     [self = this->shared_from_this()](beast::error_code ec) {
+                                         if (ec) {
+                                             self->closeNow();
+                                             return;
+                                         }
+                                         self->waitForRequest(true);
+                                     });
+        } else {
+            waitForRequest(true);
+        }
+    }
+
+private:
+    beast::tcp_stream &lowest() { return beast::get_lowest_layer(m_stream); }
+
+    void waitForRequest(bool first)
+    {
+        m_parser.emplace();
+        m_parser->header_limit(kHeaderLimit);
+        m_parser->body_limit(kJsonBodyLimit);
+        m_route = nullptr;
+        m_head = false;
+        m_version = 11;
+        m_logTarget.clear();
+        if (m_buffer.size() > 0) { // a pipelined request is already here
+            readHeader();
+            return;
+        }
+        // Idle wait: a kept-alive connection may be quiet for longer than a request may take.
+        lowest().expires_after(first ? m_context->requestTimeout : m_context->idleTimeout);
+        m_stream.async_read_some(m_buffer.prepare(4096),
+                                 [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                     if (ec) {
+                                         self->closeNow();
+                                         return;
+                                     }
+                                     self->m_buffer.commit(n);
+                                     self->readHeader();
+                                 });
+    }
+
+    void readHeader()
+    {
+        // One deadline for the whole request: a client that trickles bytes cannot hold it open.
+        lowest().expires_after(m_context->requestTimeout);
+        m_timer.start();
+        http::async_read_header(m_stream, m_buffer, *m_parser,
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                    self->onHeader(ec);
+                                });
+    }
+
+    void onHeader(beast::error_code ec)
+    {
+        if (ec == http::error::header_limit)
+            return respondEarly(ApiError::headersTooLarge(), true);
+        if (ec && isHttpParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message)
+            return respondEarly(ApiError::badRequest(QStringLiteral("The request is not valid HTTP/1.1.")), true);
+        if (ec)
+            return closeNow(); // timeout, reset, or the client went away
+
+        auto &request = m_parser->get();
+        m_version = request.version();
+        m_keepAlive = request.keep_alive();
+        m_head = request.method() == http::verb::head;
+        const std::string method = m_head ? std::string("GET") : std::string(request.method_string());
+        const std::string_view target = request.target();
+        const std::size_t question = target.find('?');
+        m_path = std::string(target.substr(0, question));
+        m_query = question == std::string_view::npos ? std::string() : std::string(target.substr(question + 1));
+        m_logTarget = std::string(request.method_string()) + ' ' + m_path;
+
+        const auto contentLength = m_parser->content_length();
+        const bool hasBody = (contentLength && *contentLength > 0) || m_parser->chunked();
+        if (m_path.empty() || m_path.front() != '/')
+            return respondEarly(ApiError::badRequest(QStringLiteral("The request target is not a path.")), hasBody);
+
+        Router::Match match = m_context->router->match(method, m_path);
+        if (match.result == Router::Match::Result::NotFound)
+            return respondEarly(ApiError::notFound(), hasBody);
+        if (match.result == Router::Match::Result::MethodNotAllowed)
+            return respondEarly(ApiError::methodNotAllowed(match.allow), hasBody);
+
+        m_route = match.route;
+        m_params = std::move(match.params);
+        if (m_route->kind == Router::Kind::WebSocket)
+            return onWebSocketRequest(hasBody);
+
+        if (contentLength && *contentLength > m_route->bodyLimit)
+            return respondEarly(ApiError::payloadTooLarge(), true);
+        m_parser->body_limit(m_route->bodyLimit);
+        if (hasBody && !isJsonContentType(request[http::field::content_type]))
+            return respondEarly(ApiError::unsupportedMediaType(), true);
+
+        if (m_parser->is_done())
+            return dispatch();
+        if (beast::iequals(request[http::field::expect], "100-continue")) {
+            auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, m_version);
+            lowest().expires_after(m_context->requestTimeout);
+            http::async_write(m_stream, *interim,
+                              [self = this->shared_from_this(), interim](beast::error_code writeEc, std::size_t) {
+                                  if (writeEc)
+                                      return self->closeNow();
+                                  self->readBody();
+                              });
+            return;
+        }
+        readBody();
+    }
+
+    // Seam for /v1/events: a WebSocket route is matched here, before any body is read. The
+    // future event session takes over m_stream, m_buffer and the parsed request
+    // (beast::websocket::stream::async_accept(request)); until it exists nothing upgrades.
+    void onWebSocketRequest(bool hasBody)
+    {
+        if (!beast::websocket::is_upgrade(m_parser->get())) {
+            HttpResponse response = ApiError::make(426, QStringLiteral("upgrade_required"),
+                                                   QStringLiteral("This endpoint speaks WebSocket."));
+            response.headers.emplace_back("Upgrade", "websocket");
+            return respondEarly(std::move(response), hasBody);
+        }
+        respondEarly(ApiError::notFound(), hasBody);
+    }
+
+    void readBody()
+    {
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec == http::error::body_limit)
+                                 return self->respondEarly(ApiError::payloadTooLarge(), true);
+                             if (ec && isHttpParseError(ec) && ec != http::error::partial_message
+                                 && ec != http::error::end_of_stream)
+                                 return self->respondEarly(
+                                     ApiError::badRequest(QStringLiteral("The request body is not valid HTTP.")), true);
+                             if (ec)
+                                 return self->closeNow();
+                             self->dispatch();
+                         });
+    }
+
+    void dispatch()
+    {
+        auto message = m_parser->release();
+        HttpRequest request;
+        request.method = m_head ? std::string("GET") : std::string(message.method_string());
+        request.isHead = m_head;
+        request.path = m_path;
+        request.query = m_query;
+        request.remoteAddress = m_remote;
+        request.pathParams = m_params;
+        for (const auto &field : message) {
+            std::string name(field.name_string());
+            for (char &c : name)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            request.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+        request.body = std::move(message.body());
+
+        // The handler may hash a password or wait for the database: not on an io thread.
+        lowest().expires_never();
+        const Router::Handler *handler = &m_route->handler;
+        m_context->workers->post([self = this->shared_from_this(), request = std::move(request), handler]() mutable {
+            HttpResponse response;
+            try {
+                response = (*handler)(request);
+            } catch (const std::exception &error) {
+                qCWarning(lcHttp) << "handler failed:" << error.what();
+                response = ApiError::internalError();
+            }
+            net::post(self->m_stream.get_executor(), [self, response = std::move(response)]() mutable {
+                self->write(std::move(response));
+            });
+        });
+    }
+
+    void respondEarly(HttpResponse response, bool bodyUnread)
+    {
+        // The unread body would be taken for the next request: this connection cannot continue.
+        if (bodyUnread)
+            response.closeConnection = true;
+        write(std::move(response));
+    }
+
+    void write(HttpResponse response)
+    {
+        const bool closeAfter = response.closeConnection || !m_keepAlive;
+        m_response = std::make_shared<http::response<http::string_body>>();
+        auto &out = *m_response;
+        out.version(m_version);
+        out.result(static_cast<unsigned>(response.status));
+        if (!response.contentType.empty())
+            out.set(http::field::content_type, response.contentType);
+        out.set(http::field::cache_control, "no-store");
+        for (const auto &[name, value] : response.headers)
+            out.set(name, value);
+        out.body() = std::move(response.body);
+        out.keep_alive(!closeAfter);
+        out.prepare_payload();
+        if (m_head) { // same headers as GET, no body
+            const std::size_t length = out.body().size();
+            out.body().clear();
+            out.content_length(length);
+        }
+        qCInfo(lcHttp).noquote() << QString::fromStdString(m_logTarget.empty() ? std::string("-") : m_logTarget)
+                                 << response.status << m_timer.elapsed() << "ms";
+        lowest().expires_after(m_context->requestTimeout);
+        http::async_write(m_stream, out,
+                          [self = this->shared_from_this(), closeAfter](beast::error_code ec, std::size_t) {
+                              self->m_response.reset();
+                              if (ec)
+                                  return self->closeNow();
+                              if (closeAfter)
+                                  return self->closeGracefully();
+                              self->waitForRequest(false);
+                          });
+    }
+
+    void closeGracefully()
+    {
+        lowest().expires_after(kDrainTime);
+        if constexpr (kTls) {
+            m_stream.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->closeNow(); });
+        } else {
+            beast::error_code ignored;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+            drain();
+        }
+    }
+
+    void drain()
+    {
+        m_stream.async_read_some(net::buffer(m_drainBuffer),
+                                 [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                     self->m_drained += n;
+                                     if (ec || self->m_drained > kDrainLimit)
+                                         return self->closeNow();
+                                     self->drain();
+                                 });
+    }
+
+    void closeNow()
+    {
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().close();
+    }
+
+    Stream m_stream;
+    std::shared_ptr<const HttpSessionContext> m_context;
+    std::string m_remote;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    std::shared_ptr<http::response<http::string_body>> m_response;
+    const Router::Route *m_route = nullptr;
+    std::map<std::string, std::string> m_params;
+    std::string m_path;
+    std::string m_query;
+    std::string m_logTarget;
+    unsigned m_version = 11;
+    bool m_keepAlive = true;
+    bool m_head = false;
+    QElapsedTimer m_timer;
+    std::array<char, 16 * 1024> m_drainBuffer {};
+    std::size_t m_drained = 0;
+};
+
+} // namespace
+
+void HttpSession::start(tcp::socket socket, ssl::context *tls, std::shared_ptr<const HttpSessionContext> context)
+{
+    beast::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    std::string remote = ec ? std::string("unknown") : endpoint.address().to_string();
+    if (tls) {
+        using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+        std::make_shared<Connection<TlsStream>>(TlsStream(beast::tcp_stream(std::move(socket)), *tls),
+                                                std::move(context), std::move(remote))
+            ->run();
+    } else {
+        std::make_shared<Connection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), std::move(context),
+                                                        std::move(remote))
+            ->run();
+    }
+}
+
+} // namespace pygmi::server
