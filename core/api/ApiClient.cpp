@@ -61,35 +61,6 @@ bool isTransportError(QNetworkReply::NetworkError error)
     }
 }
 
-QString defaultCodeForStatus(int status)
-{
-    switch (status) {
-    case 400:
-        return QStringLiteral("bad_request");
-    case 401:
-        return QStringLiteral("unauthorized");
-    case 404:
-        return QStringLiteral("not_found");
-    case 405:
-        return QStringLiteral("method_not_allowed");
-    case 413:
-        return QStringLiteral("payload_too_large");
-    case 415:
-        return QStringLiteral("unsupported_media_type");
-    case 429:
-        return QStringLiteral("rate_limited");
-    case 431:
-        return QStringLiteral("headers_too_large");
-    case 502:
-    case 503:
-    case 504:
-        // Usually a reverse proxy in front of a server that is down or restarting.
-        return QStringLiteral("server_unavailable");
-    default:
-        return status >= 500 ? QStringLiteral("internal_error") : QStringLiteral("bad_response");
-    }
-}
-
 bool isAuthRefusal(const ApiResponse &response)
 {
     if (response.httpStatus != 401)
@@ -360,24 +331,8 @@ void ApiClient::finish(std::shared_ptr<Pending> pending, QNetworkReply *reply)
         return;
     }
 
-    // An error answer: {"error":{"code","message","fields","retry_after"}}.
-    const QJsonObject errorObject = response.json.value(QStringLiteral("error")).toObject();
-    QString code = errorObject.value(QStringLiteral("code")).toString();
-    if (code.isEmpty())
-        code = defaultCodeForStatus(response.httpStatus);
-    ApiError error(ApiError::Kind::Http, code, errorObject.value(QStringLiteral("message")).toString(),
-                   response.httpStatus);
-    QHash<QString, QString> fields;
-    const QJsonObject fieldsObject = errorObject.value(QStringLiteral("fields")).toObject();
-    for (auto it = fieldsObject.begin(); it != fieldsObject.end(); ++it)
-        fields.insert(it.key(), it.value().toString());
-    error.setFields(fields);
-    int retryAfter = errorObject.value(QStringLiteral("retry_after")).toInt(0);
-    bool headerOk = false;
-    const int headerRetry = reply->rawHeader("Retry-After").trimmed().toInt(&headerOk);
-    if (headerOk && headerRetry > 0)
-        retryAfter = headerRetry;
-    error.setRetryAfterSeconds(retryAfter);
+    const ApiError error = ApiError::fromHttpAnswer(response.httpStatus, response.json, reply->rawHeader("Retry-After"));
+    const QString code = error.code();
     response.error = error;
     qCInfo(lcApi) << pending->request.method << path << response.httpStatus << code;
 

@@ -1,6 +1,7 @@
 #include "api/ApiError.h"
 
 #include <QCoreApplication>
+#include <QJsonValue>
 
 namespace pygmi::core {
 
@@ -63,6 +64,35 @@ QString tooLongMessage(const QString &field)
     return PYGMI_TR("This value is too long. Shorten it and try again.");
 }
 
+QString defaultCodeForStatus(int status)
+{
+    switch (status) {
+    case 400:
+        return QStringLiteral("bad_request");
+    case 401:
+        return QStringLiteral("unauthorized");
+    case 404:
+        return QStringLiteral("not_found");
+    case 405:
+        return QStringLiteral("method_not_allowed");
+    case 413:
+        return QStringLiteral("payload_too_large");
+    case 415:
+        return QStringLiteral("unsupported_media_type");
+    case 429:
+        return QStringLiteral("rate_limited");
+    case 431:
+        return QStringLiteral("headers_too_large");
+    case 502:
+    case 503:
+    case 504:
+        // Usually a reverse proxy in front of a server that is down or restarting.
+        return QStringLiteral("server_unavailable");
+    default:
+        return status >= 500 ? QStringLiteral("internal_error") : QStringLiteral("bad_response");
+    }
+}
+
 } // namespace
 
 ApiError::ApiError(Kind kind, QString code, QString message, int httpStatus)
@@ -71,6 +101,26 @@ ApiError::ApiError(Kind kind, QString code, QString message, int httpStatus)
     , m_code(std::move(code))
     , m_message(std::move(message))
 {
+}
+
+ApiError ApiError::fromHttpAnswer(int httpStatus, const QJsonObject &body, const QByteArray &retryAfterHeader)
+{
+    const QJsonObject errorObject = body.value(QStringLiteral("error")).toObject();
+    QString code = errorObject.value(QStringLiteral("code")).toString();
+    if (code.isEmpty())
+        code = defaultCodeForStatus(httpStatus);
+    ApiError error(Kind::Http, code, errorObject.value(QStringLiteral("message")).toString(), httpStatus);
+    const QJsonObject fieldsObject = errorObject.value(QStringLiteral("fields")).toObject();
+    for (auto it = fieldsObject.begin(); it != fieldsObject.end(); ++it)
+        error.m_fields.insert(it.key(), it.value().toString());
+    // The header is what proxies and the HTTP spec use; the body value is the fallback.
+    int retryAfter = errorObject.value(QStringLiteral("retry_after")).toInt(0);
+    bool headerOk = false;
+    const int headerRetry = retryAfterHeader.trimmed().toInt(&headerOk);
+    if (headerOk && headerRetry > 0)
+        retryAfter = headerRetry;
+    error.m_retryAfter = qMax(0, retryAfter);
+    return error;
 }
 
 QString ApiError::userMessage() const

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 
 namespace pygmi::core {
@@ -23,6 +25,10 @@ public:
 
     ApiError() = default;
     ApiError(Kind kind, QString code, QString message = {}, int httpStatus = 0);
+
+    // Reads the contract's error body {"error":{"code","message","fields","retry_after"}} of an
+    // HTTP error answer; a missing or foreign body gets a code derived from the status.
+    static ApiError fromHttpAnswer(int httpStatus, const QJsonObject &body, const QByteArray &retryAfterHeader = {});
 
     bool isError() const { return m_kind != Kind::None; }
     explicit operator bool() const { return isError(); }
