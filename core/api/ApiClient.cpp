@@ -281,7 +281,8 @@ void ApiClient::finish(std::shared_ptr<Pending> pending, QNetworkReply *reply)
     ApiResponse response;
     const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     response.httpStatus = status.isValid() ? status.toInt() : 0;
-    response.raw = reply->readAll();
+    if (reply->isOpen()) // an aborted (timed-out) reply is closed; reading it only warns
+        response.raw = reply->readAll();
     const QNetworkReply::NetworkError netError = reply->error();
     const QString path = pending->request.path.section(u'?', 0, 0);
 

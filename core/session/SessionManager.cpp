@@ -69,6 +69,7 @@ ApiRequest authRequest(const QString &path, const QJsonObject &body)
 SessionManager::SessionManager(ApiClient *api, SecretStore *secrets, const QString &configDir, QObject *parent)
     : QObject(parent)
     , m_api(api)
+    , m_apiGuard(api)
     , m_secrets(secrets)
     , m_configDir(configDir)
 {
@@ -76,6 +77,13 @@ SessionManager::SessionManager(ApiClient *api, SecretStore *secrets, const QStri
     m_refreshTimer.setTimerType(Qt::VeryCoarseTimer);
     connect(&m_refreshTimer, &QTimer::timeout, this, [this] { refresh({}); });
     connect(m_api, &ApiClient::authenticationRequired, this, &SessionManager::onAuthenticationRequired);
+}
+
+SessionManager::~SessionManager()
+{
+    // Requests parked for a refresh that will now never finish must not wait forever.
+    if (m_apiGuard && m_apiGuard->pendingAuthCount() > 0)
+        m_apiGuard->resumeAfterRefresh(false);
 }
 
 bool SessionManager::isPersistent() const

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <functional>
@@ -60,6 +61,7 @@ public:
     using Done = std::function<void(const ApiError &error)>; // error.isError() == false on success
 
     SessionManager(ApiClient *api, SecretStore *secrets, const QString &configDir, QObject *parent = nullptr);
+    ~SessionManager() override;
 
     State state() const { return m_state; }
     UserInfo user() const { return m_user; }
@@ -117,6 +119,7 @@ private:
     void persistRefreshToken(std::function<void()> done);
 
     ApiClient *m_api;
+    QPointer<ApiClient> m_apiGuard; // m_api may be destroyed first at shutdown
     SecretStore *m_secrets;
     QString m_configDir;
     State m_state = State::SignedOut;

@@ -44,7 +44,8 @@ bool healthy(const QUrl &url)
         ok = r.ok() && r.json.value(QStringLiteral("mode")).toString() == u"local";
         done = true;
     });
-    QTest::qWaitFor([&] { return done; }, 10000);
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        return false;
     return ok;
 }
 

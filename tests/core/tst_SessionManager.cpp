@@ -75,7 +75,8 @@ std::optional<QByteArray> readSecret(SecretStore &store, const QString &key)
         value = std::move(v);
         done = true;
     });
-    QTest::qWaitFor([&] { return done; }, 20000);
+    if (!QTest::qWaitFor([&] { return done; }, 20000))
+        qWarning("keychain read timed out");
     return value;
 }
 
