@@ -137,6 +137,15 @@ void Theme::update()
     const bool dark = m_mode == Mode::Dark || (m_mode == Mode::System && systemPrefersDark());
     m_applying = true;
     QApplication::setPalette(dark ? darkPalette() : lightPalette());
+    // Style sheets resolve palette(...) when a widget is polished: polish again those that use it.
+    const auto widgets = QApplication::allWidgets();
+    for (QWidget *widget : widgets) {
+        const QString sheet = widget->styleSheet();
+        if (sheet.isEmpty())
+            continue;
+        widget->setStyleSheet(QString());
+        widget->setStyleSheet(sheet);
+    }
     m_applying = false;
     if (dark != m_dark) {
         m_dark = dark;

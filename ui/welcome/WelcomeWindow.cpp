@@ -13,7 +13,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -113,14 +112,9 @@ WelcomeWindow::WelcomeWindow(core::SessionManager *session, core::ApiClient *api
     contentLayout->addWidget(column, 100);
     contentLayout->addStretch(1);
 
-    auto *scroll = new QScrollArea(this);
-    scroll->setObjectName(QStringLiteral("welcomeScroll"));
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidgetResizable(true);
-    scroll->setWidget(content);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll);
+    layout->addWidget(content);
 
     updateNoticeTexts();
     showPage(Page::Choice);
@@ -172,6 +166,23 @@ QLineEdit *WelcomeWindow::lineEdit(const QString &objectName, const QString &acc
     edit->setAccessibleName(accessibleName);
     edit->setMinimumHeight(30);
     return edit;
+}
+
+QLayout *WelcomeWindow::noticeRow(QLabel *label, QCheckBox *check, const QString &readButtonName)
+{
+    // The notice's title can be long: it goes on a wrapped line of its own, the box under it.
+    label->setWordWrap(true);
+    auto *read = button(readButtonName, tr("Read the notice"));
+    connect(read, &QPushButton::clicked, this, &WelcomeWindow::openNotice);
+    check->setText(tr("I have read and accept this notice"));
+    auto *top = new QHBoxLayout;
+    top->addWidget(label, 1);
+    top->addWidget(read, 0, Qt::AlignTop);
+    auto *rows = new QVBoxLayout;
+    rows->setSpacing(6);
+    rows->addLayout(top);
+    rows->addWidget(check);
+    return rows;
 }
 
 QPushButton *WelcomeWindow::button(const QString &objectName, const QString &text, bool primary)
@@ -266,13 +277,9 @@ QWidget *WelcomeWindow::buildLocalPage()
 
     m_localNoticeCheck = new QCheckBox(m_localForm);
     m_localNoticeCheck->setObjectName(QStringLiteral("localNoticeCheck"));
-    auto *readNotice = button(QStringLiteral("localNoticeButton"), tr("Read the notice"));
-    readNotice->setFlat(true);
-    connect(readNotice, &QPushButton::clicked, this, &WelcomeWindow::openNotice);
-    auto *noticeRow = new QHBoxLayout;
-    noticeRow->addWidget(m_localNoticeCheck, 1);
-    noticeRow->addWidget(readNotice);
-    form->addLayout(noticeRow);
+    m_localNoticeLabel = new QLabel(m_localForm);
+    m_localNoticeLabel->setObjectName(QStringLiteral("localNoticeLabel"));
+    form->addLayout(noticeRow(m_localNoticeLabel, m_localNoticeCheck, QStringLiteral("localNoticeButton")));
     m_localNoticeError = errorLabel(QStringLiteral("localNoticeCheckError"), m_localForm);
     form->addWidget(m_localNoticeError);
     layout->addWidget(m_localForm);
@@ -609,13 +616,9 @@ QWidget *WelcomeWindow::buildCreateAccountPage()
 
     m_signUpNoticeCheck = new QCheckBox(page);
     m_signUpNoticeCheck->setObjectName(QStringLiteral("signUpNoticeCheck"));
-    auto *readNotice = button(QStringLiteral("signUpNoticeButton"), tr("Read the notice"));
-    readNotice->setFlat(true);
-    connect(readNotice, &QPushButton::clicked, this, &WelcomeWindow::openNotice);
-    auto *noticeRow = new QHBoxLayout;
-    noticeRow->addWidget(m_signUpNoticeCheck, 1);
-    noticeRow->addWidget(readNotice);
-    layout->addLayout(noticeRow);
+    m_signUpNoticeLabel = new QLabel(page);
+    m_signUpNoticeLabel->setObjectName(QStringLiteral("signUpNoticeLabel"));
+    layout->addLayout(noticeRow(m_signUpNoticeLabel, m_signUpNoticeCheck, QStringLiteral("signUpNoticeButton")));
     m_signUpNoticeError = errorLabel(QStringLiteral("signUpNoticeCheckError"), page);
     layout->addWidget(m_signUpNoticeError);
     m_signUpError = errorLabel(QStringLiteral("signUpErrorLabel"), page);
@@ -858,13 +861,16 @@ void WelcomeWindow::updateNoticeTexts()
 {
     const QString title = m_serverInfo.noticeTitle.isEmpty() ? tr("terms and privacy notice")
                                                              : m_serverInfo.noticeTitle;
-    const QString text = m_serverInfo.noticeVersion.isEmpty()
+    const QString notice = m_serverInfo.noticeVersion.isEmpty()
+        ? tr("Terms and privacy: %1.").arg(title)
+        : tr("Terms and privacy: %1, version %2.").arg(title, m_serverInfo.noticeVersion);
+    const QString accept = m_serverInfo.noticeVersion.isEmpty()
         ? tr("I have read and accept the %1.").arg(title)
         : tr("I have read and accept the %1 (version %2).").arg(title, m_serverInfo.noticeVersion);
-    for (QCheckBox *check : { m_localNoticeCheck, m_signUpNoticeCheck }) {
-        check->setText(text);
-        check->setAccessibleName(text);
-    }
+    for (QLabel *label : { m_localNoticeLabel, m_signUpNoticeLabel })
+        label->setText(notice);
+    for (QCheckBox *check : { m_localNoticeCheck, m_signUpNoticeCheck })
+        check->setAccessibleName(accept);
 }
 
 void WelcomeWindow::setBusy(bool busy, const QString &)

@@ -8,6 +8,7 @@
 class QCheckBox;
 class QCommandLinkButton;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QStackedWidget;
@@ -67,6 +68,7 @@ private:
     QWidget *buildForgotPasswordPage();
     QWidget *pageFrame(const QString &objectName, const QString &title, const QString &subtitle,
                        QLabel **titleLabel = nullptr);
+    QLayout *noticeRow(QLabel *label, QCheckBox *check, const QString &readButtonName);
     QLineEdit *lineEdit(const QString &objectName, const QString &accessibleName);
     QPushButton *button(const QString &objectName, const QString &text, bool primary = false);
 
@@ -106,6 +108,7 @@ private:
     BirthDateEdit *m_localBirthDate;
     FormField *m_localBirthDateField;
     QCheckBox *m_localNoticeCheck;
+    QLabel *m_localNoticeLabel;
     QLabel *m_localNoticeError;
     QLabel *m_localError;
     QPushButton *m_localStart;
@@ -129,6 +132,7 @@ private:
     QLineEdit *m_signUpName;
     BirthDateEdit *m_signUpBirthDate;
     QCheckBox *m_signUpNoticeCheck;
+    QLabel *m_signUpNoticeLabel;
     PasswordStrengthMeter *m_signUpMeter;
     FormField *m_signUpEmailField;
     FormField *m_signUpPasswordField;
