@@ -332,7 +332,8 @@ void ApiClient::finish(std::shared_ptr<Pending> pending, QNetworkReply *reply)
         return;
     }
 
-    const ApiError error = ApiError::fromHttpAnswer(response.httpStatus, response.json, reply->rawHeader("Retry-After"));
+    const ApiError error
+        = ApiError::fromHttpAnswer(response.httpStatus, response.json, reply->rawHeader("Retry-After"));
     const QString code = error.code();
     response.error = error;
     qCInfo(lcApi) << pending->request.method << path << response.httpStatus << code;

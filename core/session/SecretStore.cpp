@@ -63,7 +63,8 @@ void SecretStore::probe()
         if (!m_probing || run != m_probeRun)
             return;
         if (job->error() != QKeychain::NoError) {
-            finishProbe(Status::MemoryOnly, QStringLiteral("write failed (%1): %2").arg(job->error()).arg(job->errorString()));
+            finishProbe(Status::MemoryOnly,
+                        QStringLiteral("write failed (%1): %2").arg(job->error()).arg(job->errorString()));
             return;
         }
         auto *read = makeJob<QKeychain::ReadPasswordJob>(m_service, key);

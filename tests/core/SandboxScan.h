@@ -28,12 +28,13 @@ inline QStringList sandboxDirs()
     return dirs;
 }
 
-// Files under `dirs` whose bytes contain `needle`.
+// Regular files under `dirs` whose bytes contain `needle` (no sockets or FIFOs: opening a
+// FIFO would block).
 inline QStringList filesContaining(const QStringList &dirs, const QByteArray &needle)
 {
     QStringList hits;
     for (const QString &dir : dirs) {
-        QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks,
+        QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoSymLinks,
                         QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();

@@ -64,12 +64,13 @@ class TestApiClient : public QObject
     // Creates an account through the raw API and returns its Session answer.
     QJsonObject signUp(ApiClient &api, const QString &email)
     {
-        const ApiResponse r = call(api, post(QStringLiteral("/v1/auth/signup"),
-                                             { { QStringLiteral("email"), email },
-                                               { QStringLiteral("password"), QStringLiteral("violet-harbor-lantern-42") },
-                                               { QStringLiteral("display_name"), QStringLiteral("Test User") },
-                                               { QStringLiteral("birth_date"), QStringLiteral("1990-04-01") },
-                                               { QStringLiteral("accepted_notice_version"), m_noticeVersion } }));
+        const ApiResponse r = call(api,
+                                   post(QStringLiteral("/v1/auth/signup"),
+                                        { { QStringLiteral("email"), email },
+                                          { QStringLiteral("password"), QStringLiteral("violet-harbor-lantern-42") },
+                                          { QStringLiteral("display_name"), QStringLiteral("Test User") },
+                                          { QStringLiteral("birth_date"), QStringLiteral("1990-04-01") },
+                                          { QStringLiteral("accepted_notice_version"), m_noticeVersion } }));
         if (!r.ok())
             qWarning() << "signup failed" << r.httpStatus << r.raw;
         return r.json;
@@ -83,7 +84,8 @@ private slots:
         api.setBaseUrl(m_server.url());
         const ApiResponse info = call(api, get(QStringLiteral("/v1/server")));
         QVERIFY2(info.ok(), qPrintable(info.error.code()));
-        m_noticeVersion = info.json.value(QStringLiteral("notice")).toObject().value(QStringLiteral("version")).toString();
+        m_noticeVersion
+            = info.json.value(QStringLiteral("notice")).toObject().value(QStringLiteral("version")).toString();
         QVERIFY(!m_noticeVersion.isEmpty());
     }
 
@@ -218,7 +220,9 @@ private slots:
         QCOMPARE(reach.count(), 1);
         QCOMPARE(reach.at(0).at(0).toBool(), false);
 
-        r = call(api, post(QStringLiteral("/v1/auth/password/forgot"), { { QStringLiteral("email"), QStringLiteral("x@y.example") } }));
+        r = call(api,
+                 post(QStringLiteral("/v1/auth/password/forgot"),
+                      { { QStringLiteral("email"), QStringLiteral("x@y.example") } }));
         QCOMPARE(r.error.kind(), ApiError::Kind::Network);
         QCOMPARE(api.requestCount(), quint64(4)); // a POST is never replayed
         QCOMPARE(reach.count(), 1);

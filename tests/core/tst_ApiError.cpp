@@ -25,9 +25,9 @@ class TestApiError : public QObject
 private slots:
     void mapsContractErrorBody()
     {
-        const ApiError e = ApiError::fromHttpAnswer(
-            422, json(R"({"error":{"code":"validation_failed","message":"Invalid fields",
-                        "fields":{"password":"too_common","birth_date":"under_13","accepted_notice_version":"must_accept"}}})"));
+        const ApiError e = ApiError::fromHttpAnswer(422, json(R"({"error":{"code":"validation_failed",
+            "message":"Invalid fields", "fields":{"password":"too_common","birth_date":"under_13",
+            "accepted_notice_version":"must_accept"}}})"));
         QVERIFY(e.isError());
         QCOMPARE(e.kind(), ApiError::Kind::Http);
         QCOMPARE(e.httpStatus(), 422);
@@ -44,7 +44,8 @@ private slots:
     void rateLimitedCarriesTheWait()
     {
         // Body value only.
-        ApiError e = ApiError::fromHttpAnswer(429, json(R"({"error":{"code":"rate_limited","message":"x","retry_after":42}})"));
+        ApiError e = ApiError::fromHttpAnswer(
+            429, json(R"({"error":{"code":"rate_limited","message":"x","retry_after":42}})"));
         QCOMPARE(e.retryAfterSeconds(), 42);
         QVERIFY(e.userMessage().contains(QStringLiteral("42")));
         // The header wins over the body.
@@ -91,7 +92,8 @@ private slots:
                                   QStringLiteral("email_taken"),         QStringLiteral("refresh_reused"),
                                   QStringLiteral("invalid_code"),        QStringLiteral("not_available"),
                                   QStringLiteral("validation_failed"),   QStringLiteral("bad_response") };
-        const QString generic = ApiError(ApiError::Kind::Http, QStringLiteral("some_future_code"), {}, 400).userMessage();
+        const QString generic
+            = ApiError(ApiError::Kind::Http, QStringLiteral("some_future_code"), {}, 400).userMessage();
         QSet<QString> seen;
         for (const QString &code : codes) {
             const QString text = ApiError(ApiError::Kind::Http, code, {}, 400).userMessage();

@@ -136,8 +136,9 @@ private slots:
     void initTestCase()
     {
         // Short access tokens exercise rotation; the test clock makes expiry deterministic.
-        QVERIFY2(m_server.start({ QStringLiteral("--access-ttl"), QStringLiteral("3"), QStringLiteral("--test-clock") }),
-                 qPrintable(m_server.errorString()));
+        QVERIFY2(
+            m_server.start({ QStringLiteral("--access-ttl"), QStringLiteral("3"), QStringLiteral("--test-clock") }),
+            qPrintable(m_server.errorString()));
         // A service name of our own: a developer's real keychain entries are never touched.
         m_secrets = std::make_unique<SecretStore>(
             QStringLiteral("Pygmi Studio tests %1").arg(QRandomGenerator::system()->generate(), 0, 36));
@@ -286,8 +287,9 @@ private slots:
         // Someone replays the spent token: the server revokes the whole family, and at the next
         // refresh the app learns its session is over.
         QSignalSpy expired(c.session.get(), &SessionManager::sessionExpired);
-        const ApiResponse replay
-            = call(*c.api, post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), QString::fromLatin1(first) } }));
+        const ApiResponse replay = call(*c.api,
+                                        post(QStringLiteral("/v1/auth/refresh"),
+                                             { { QStringLiteral("refresh_token"), QString::fromLatin1(first) } }));
         QCOMPARE(replay.httpStatus, 401);
         QCOMPARE(replay.error.code(), QStringLiteral("refresh_reused"));
         QTRY_COMPARE_WITH_TIMEOUT(expired.count(), 1, 8000);
@@ -414,7 +416,8 @@ private slots:
         Waiter w;
         c.session->signUp(form(uniqueEmail("lateout")), nullptr, w.done());
         QVERIFY(w.wait());
-        const QByteArray refresh = readSecret(*m_secrets, c.session->profile().refreshTokenKey()).value_or(QByteArray());
+        const QByteArray refresh
+            = readSecret(*m_secrets, c.session->profile().refreshTokenKey()).value_or(QByteArray());
         advanceServerClock(60);
         Waiter out;
         c.session->signOut(nullptr, out.done());
