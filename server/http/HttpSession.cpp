@@ -84,7 +84,9 @@ private:
     {
         m_parser.emplace();
         m_parser->header_limit(kHeaderLimit);
-        m_parser->body_limit(kJsonBodyLimit);
+        // The route's limit applies once the header is read: a large body for an unknown path
+        // must still get its 404, not a 413.
+        m_parser->body_limit(boost::none);
         m_route = nullptr;
         m_head = false;
         m_version = 11;
@@ -121,6 +123,8 @@ private:
     {
         if (ec == http::error::header_limit)
             return respondEarly(ApiError::headersTooLarge(), true);
+        if (ec == http::error::body_limit)
+            return respondEarly(ApiError::payloadTooLarge(), true);
         if (ec && isHttpParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message)
             return respondEarly(ApiError::badRequest(QStringLiteral("The request is not valid HTTP/1.1.")), true);
         if (ec)

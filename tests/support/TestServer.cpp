@@ -37,6 +37,8 @@ bool TestServer::start(const QStringList &extraArgs, int timeoutMs)
     }
     static const QRegularExpression listening(QStringLiteral("listening on (https?://[^\\s]+)"));
     QDeadlineTimer deadline(timeoutMs);
+    // On restart the output of the previous run is kept: look only at what this run printed.
+    const qsizetype outputStart = m_output.size();
     while (!deadline.hasExpired()) {
         if (m_process->state() != QProcess::Running && !m_process->bytesAvailable()) {
             m_error = QStringLiteral("server exited early: %1").arg(QString::fromUtf8(m_output));
@@ -44,7 +46,7 @@ bool TestServer::start(const QStringList &extraArgs, int timeoutMs)
         }
         m_process->waitForReadyRead(100);
         m_output += m_process->readAll();
-        const auto match = listening.match(QString::fromUtf8(m_output));
+        const auto match = listening.match(QString::fromUtf8(m_output.mid(outputStart)));
         if (match.hasMatch()) {
             m_url = QUrl(match.captured(1));
             // Keep collecting output without blocking the tests.
