@@ -215,6 +215,19 @@ void ApiClient::resumeAfterRefresh(bool refreshed)
     }
 }
 
+void ApiClient::failWaitingForAuth(const ApiError &error)
+{
+    const auto waiting = std::exchange(m_waitingForAuth, {});
+    for (const auto &pending : waiting) {
+        ApiResponse response = pending->authFailure;
+        response.httpStatus = 0;
+        response.json = {};
+        response.raw.clear();
+        response.error = error;
+        deliver(pending, response);
+    }
+}
+
 QUrl ApiClient::urlFor(const QString &path) const
 {
     QUrl url = m_baseUrl;

@@ -79,6 +79,9 @@ public:
     // Authenticated requests that got 401 wait here while a SessionManager refreshes the
     // access token: call resumeAfterRefresh(true) to resend them, (false) to fail them.
     void resumeAfterRefresh(bool refreshed);
+    // Like resumeAfterRefresh(false), but the waiting requests fail with `error` (e.g. the
+    // refresh could not reach the server: "offline" is truer than "signed out").
+    void failWaitingForAuth(const ApiError &error);
     int pendingAuthCount() const;
 
     // Tests and diagnostics: number of requests sent since start.

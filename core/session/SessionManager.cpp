@@ -515,7 +515,12 @@ void SessionManager::completeRefresh(bool ok, const ApiError &error)
     const auto waiters = std::exchange(m_refreshWaiters, {});
     for (const auto &waiter : waiters)
         waiter(ok, error);
-    m_api->resumeAfterRefresh(ok);
+    const bool offline = error.kind() == ApiError::Kind::Network || error.kind() == ApiError::Kind::Timeout
+        || error.kind() == ApiError::Kind::Tls || (error.kind() == ApiError::Kind::Http && error.httpStatus() >= 500);
+    if (!ok && offline)
+        m_api->failWaitingForAuth(error); // still signed in; the server was just not reachable
+    else
+        m_api->resumeAfterRefresh(ok);
 }
 
 void SessionManager::expire(const ApiError &reason)

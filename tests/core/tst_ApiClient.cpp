@@ -187,6 +187,19 @@ private slots:
         QVERIFY(done);
         QCOMPARE(parked.httpStatus, 401);
         QCOMPARE(api.pendingAuthCount(), 0);
+
+        // A refresh that could not reach the server fails them with that reason instead.
+        done = false;
+        api.send(get(QStringLiteral("/v1/me")), nullptr, [&](const ApiResponse &a) {
+            parked = a;
+            done = true;
+        });
+        QTRY_COMPARE(authSpy.count(), 3);
+        api.failWaitingForAuth(ApiError(ApiError::Kind::Network, QStringLiteral("network_unreachable")));
+        QVERIFY(done);
+        QCOMPARE(parked.error.kind(), ApiError::Kind::Network);
+        QCOMPARE(parked.httpStatus, 0);
+        QCOMPARE(api.pendingAuthCount(), 0);
     }
 
     void tlsToAPlainServerIsAnError()
