@@ -4,7 +4,6 @@
 #include "common/Secrets.h"
 
 #include <QCoreApplication>
-
 #include <csignal>
 #include <cstdio>
 

@@ -6,7 +6,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-
 #include <cstdio>
 
 namespace pygmi::server {

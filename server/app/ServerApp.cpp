@@ -15,11 +15,9 @@
 #include "storage/Database.h"
 #include "system/SystemEndpoints.h"
 
+#include <QDir>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-
-#include <QDir>
-
 #include <csignal>
 #include <cstdio>
 
@@ -27,8 +25,7 @@ namespace pygmi::server {
 
 ServerApp::ServerApp(ServerOptions options)
     : m_options(std::move(options))
-{
-}
+{ }
 
 int ServerApp::run()
 {

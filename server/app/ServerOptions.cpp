@@ -3,7 +3,6 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QStandardPaths>
-
 #include <boost/asio/ip/address.hpp>
 
 namespace pygmi::server {
@@ -78,7 +77,8 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
         bool ok = false;
         const int value = parser.value(option).toInt(&ok);
         if (!ok || value < minimum) {
-            *error = QStringLiteral("--%1 needs a whole number of at least %2").arg(option.names().first()).arg(minimum);
+            *error
+                = QStringLiteral("--%1 needs a whole number of at least %2").arg(option.names().first()).arg(minimum);
             return false;
         }
         *target = value;

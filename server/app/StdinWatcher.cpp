@@ -3,7 +3,6 @@
 #include <atomic>
 #include <csignal>
 #include <thread>
-
 #include <unistd.h>
 
 namespace pygmi::server {

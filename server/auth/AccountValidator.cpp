@@ -24,8 +24,8 @@ std::optional<QString> AccountValidator::checkEmail(const QString &email, QStrin
     if (trimmed.size() > kEmailMaxLength)
         return QStringLiteral("too_long");
     // Deliberately simple (local@domain.tld): the verification mail is the real check.
-    static const QRegularExpression shape(
-        QStringLiteral("^[^\\s@\"(),:;<>\\[\\]\\\\]{1,64}@[^\\s@\"(),:;<>\\[\\]\\\\_]+\\.[^\\s@\"(),:;<>\\[\\]\\\\_.]{2,}$"));
+    static const QRegularExpression shape(QStringLiteral(
+        "^[^\\s@\"(),:;<>\\[\\]\\\\]{1,64}@[^\\s@\"(),:;<>\\[\\]\\\\_]+\\.[^\\s@\"(),:;<>\\[\\]\\\\_.]{2,}$"));
     if (hasControlCharacters(trimmed) || !shape.match(trimmed).hasMatch())
         return QStringLiteral("invalid");
     const QString domain = trimmed.section(u'@', 1);

@@ -68,8 +68,7 @@ AuthEndpoints::AuthEndpoints(Settings settings, const AuthStore &store, const Pa
     , m_outbox(outbox)
     , m_notice(notice)
     , m_clock(clock)
-{
-}
+{ }
 
 void AuthEndpoints::registerRoutes(Router &router)
 {
@@ -108,13 +107,14 @@ QJsonObject AuthEndpoints::userJson(const AuthStore::User &user)
 HttpResponse AuthEndpoints::sessionResponse(int status, const AuthStore::Tokens &tokens,
                                             const AuthStore::User &user) const
 {
-    return HttpResponse::json(status,
-                              QJsonObject { { QStringLiteral("access_token"), tokens.accessToken },
-                                            { QStringLiteral("token_type"), QStringLiteral("Bearer") },
-                                            { QStringLiteral("expires_in"), qint64(m_settings.accessTtlSeconds) },
-                                            { QStringLiteral("refresh_token"), tokens.refreshToken },
-                                            { QStringLiteral("refresh_expires_in"), qint64(m_settings.refreshTtlSeconds) },
-                                            { QStringLiteral("user"), userJson(user) } });
+    return HttpResponse::json(
+        status,
+        QJsonObject { { QStringLiteral("access_token"), tokens.accessToken },
+                      { QStringLiteral("token_type"), QStringLiteral("Bearer") },
+                      { QStringLiteral("expires_in"), qint64(m_settings.accessTtlSeconds) },
+                      { QStringLiteral("refresh_token"), tokens.refreshToken },
+                      { QStringLiteral("refresh_expires_in"), qint64(m_settings.refreshTtlSeconds) },
+                      { QStringLiteral("user"), userJson(user) } });
 }
 
 std::optional<HttpResponse> AuthEndpoints::authenticate(const HttpRequest &request, Caller *caller,
@@ -329,7 +329,9 @@ HttpResponse AuthEndpoints::resendVerification(const HttpRequest &request)
         return ApiError::unauthorized();
     if (user->email.isNull())
         return ApiError::notAvailable();
-    const auto accepted = [] { return HttpResponse::json(202, QJsonObject { { QStringLiteral("status"), QStringLiteral("accepted") } }); };
+    const auto accepted = [] {
+        return HttpResponse::json(202, QJsonObject { { QStringLiteral("status"), QStringLiteral("accepted") } });
+    };
     if (user->emailVerifiedAt)
         return accepted();
     if (const std::int64_t wait = reserveMailSlot(kVerifyPurpose, user->id); wait > 0)
@@ -348,9 +350,8 @@ HttpResponse AuthEndpoints::forgotPassword(const HttpRequest &request)
     if (body.hasErrors())
         return ApiError::validation(body.errors());
     // The answer is the same whether or not the account exists; extra requests are dropped quietly.
-    const std::optional<AuthStore::User> user = m_settings.localMode
-        ? std::nullopt
-        : m_store.userByEmail(email->trimmed().toLower());
+    const std::optional<AuthStore::User> user
+        = m_settings.localMode ? std::nullopt : m_store.userByEmail(email->trimmed().toLower());
     if (user && user->kind == QLatin1String("password") && reserveMailSlot(kResetPurpose, user->id) == 0)
         sendResetCode(*user);
     return HttpResponse::json(202, QJsonObject { { QStringLiteral("status"), QStringLiteral("accepted") } });

@@ -6,7 +6,6 @@
 
 #include <QHash>
 #include <QJsonObject>
-
 #include <cstdint>
 #include <mutex>
 #include <optional>

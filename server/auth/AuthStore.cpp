@@ -39,8 +39,7 @@ QString codeHash(const QString &codeId, const QString &code)
 
 AuthStore::AuthStore(const Database &database)
     : m_database(database)
-{
-}
+{ }
 
 std::optional<AuthStore::User> AuthStore::userWhere(const QString &column, const QString &value) const
 {
@@ -238,12 +237,11 @@ void AuthStore::revokeAllFamilies(const QString &userId, const QString &reason, 
     Database::exec(revoke);
 }
 
-QString AuthStore::issueCode(const QString &userId, const QString &purpose, std::int64_t now,
-                             std::int64_t ttlMs) const
+QString AuthStore::issueCode(const QString &userId, const QString &purpose, std::int64_t now, std::int64_t ttlMs) const
 {
     WriteTransaction transaction(m_database.connection());
-    QSqlQuery retire = m_database.prepare(QStringLiteral(
-        "UPDATE one_time_codes SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL"));
+    QSqlQuery retire = m_database.prepare(
+        QStringLiteral("UPDATE one_time_codes SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL"));
     retire.addBindValue(QVariant::fromValue<qint64>(now));
     retire.addBindValue(userId);
     retire.addBindValue(purpose);

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <cstdint>
 #include <optional>
 
@@ -62,8 +61,8 @@ public:
     std::optional<User> userByEmail(const QString &normalizedEmail) const;
     std::optional<User> userById(const QString &id) const;
     // Inserts the user and its first token family in one transaction; false if the email is taken.
-    bool createUserWithSession(const User &user, std::int64_t now, const QString &deviceName,
-                               TokenLifetimes lifetimes, Tokens *tokens) const;
+    bool createUserWithSession(const User &user, std::int64_t now, const QString &deviceName, TokenLifetimes lifetimes,
+                               Tokens *tokens) const;
     Tokens startFamily(const QString &userId, const QString &deviceName, std::int64_t now,
                        TokenLifetimes lifetimes) const;
     RefreshOutcome rotate(const QString &refreshToken, std::int64_t now, TokenLifetimes lifetimes) const;

@@ -13,14 +13,13 @@ std::chrono::seconds ceilSeconds(Clock::TimePoint::duration d)
 {
     return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(d));
 }
-}
+} // namespace
 
 LoginThrottle::LoginThrottle(const Clock &clock, int addressLimit, std::chrono::seconds addressWindow)
     : m_clock(clock)
     , m_addressLimit(addressLimit)
     , m_addressWindow(addressWindow)
-{
-}
+{ }
 
 std::chrono::seconds LoginThrottle::accountDelay(int failures) const
 {

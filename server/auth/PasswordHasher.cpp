@@ -8,8 +8,7 @@ namespace pygmi::server {
 
 PasswordHasher::PasswordHasher()
     : m_dummyHash(hash(Secrets::randomToken()).value_or(QString()))
-{
-}
+{ }
 
 std::optional<QString> PasswordHasher::hash(const QString &password) const
 {

@@ -36,9 +36,9 @@ bool PasswordPolicy::isCommon(const QString &password)
     QString stem = lower;
     stem.remove(decoration);
     QString leet = stem;
-    const std::pair<char16_t, char16_t> substitutions[] = { { u'0', u'o' }, { u'1', u'i' }, { u'3', u'e' },
-                                                            { u'4', u'a' }, { u'@', u'a' }, { u'$', u's' },
-                                                            { u'5', u's' }, { u'7', u't' }, { u'!', u'i' } };
+    const std::pair<char16_t, char16_t> substitutions[]
+        = { { u'0', u'o' }, { u'1', u'i' }, { u'3', u'e' }, { u'4', u'a' }, { u'@', u'a' },
+            { u'$', u's' }, { u'5', u's' }, { u'7', u't' }, { u'!', u'i' } };
     for (const auto &[from, to] : substitutions)
         leet.replace(QChar(from), QChar(to));
     QString spaceless = stem;
@@ -78,8 +78,7 @@ bool PasswordPolicy::isMostlyPersonal(const QString &password, const QString &em
     return rest.size() * 2 < original || meaningful.size() < 4;
 }
 
-std::optional<QString> PasswordPolicy::check(const QString &password, const QString &email,
-                                             const QString &displayName)
+std::optional<QString> PasswordPolicy::check(const QString &password, const QString &email, const QString &displayName)
 {
     const qsizetype length = password.toUcs4().size();
     if (length < kMinLength)

@@ -2,7 +2,6 @@
 
 #include <QSet>
 #include <QString>
-
 #include <optional>
 
 namespace pygmi::server {

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QJsonObject>
-
 #include <string>
 #include <utility>
 #include <vector>

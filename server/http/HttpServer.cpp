@@ -8,7 +8,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-
 #include <optional>
 #include <thread>
 #include <vector>
@@ -76,7 +75,8 @@ bool HttpServer::listen(QString *error)
         if (!ec)
             tls.use_private_key_file(settings.tlsKeyFile.toStdString(), ssl::context::pem, ec);
         if (ec) {
-            *error = QStringLiteral("cannot load the TLS certificate or key: %1").arg(QString::fromStdString(ec.message()));
+            *error = QStringLiteral("cannot load the TLS certificate or key: %1")
+                         .arg(QString::fromStdString(ec.message()));
             return false;
         }
     }

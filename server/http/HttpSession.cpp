@@ -5,15 +5,13 @@
 #include "WorkerPool.h"
 #include "common/Logging.h"
 
+#include <QElapsedTimer>
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-
-#include <QElapsedTimer>
-
-#include <array>
 #include <optional>
 #include <type_traits>
 
@@ -47,8 +45,7 @@ bool isJsonContentType(std::string_view value)
     return beast::iequals(type, "application/json");
 }
 
-template<class Stream>
-class Connection : public std::enable_shared_from_this<Connection<Stream>>
+template<class Stream> class Connection : public std::enable_shared_from_this<Connection<Stream>>
 {
 public:
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
@@ -57,21 +54,19 @@ public:
         : m_stream(std::move(stream))
         , m_context(std::move(context))
         , m_remote(std::move(remote))
-    {
-    }
+    { }
 
     void run()
     {
         if constexpr (kTls) {
             lowest().expires_after(m_context->requestTimeout);
-            m_stream.async_handshake(ssl::stream_base::server,
-                                     [self = this->shared_from_this()](beast::error_code ec) {
-                                         if (ec) {
-                                             self->closeNow();
-                                             return;
-                                         }
-                                         self->waitForRequest(true);
-                                     });
+            m_stream.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+                if (ec) {
+                    self->closeNow();
+                    return;
+                }
+                self->waitForRequest(true);
+            });
         } else {
             waitForRequest(true);
         }
@@ -113,10 +108,9 @@ private:
         // One deadline for the whole request: a client that trickles bytes cannot hold it open.
         lowest().expires_after(m_context->requestTimeout);
         m_timer.start();
-        http::async_read_header(m_stream, m_buffer, *m_parser,
-                                [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                                    self->onHeader(ec);
-                                });
+        http::async_read_header(
+            m_stream, m_buffer, *m_parser,
+            [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
     }
 
     void onHeader(beast::error_code ec)
@@ -238,9 +232,8 @@ private:
                 qCWarning(lcHttp) << "handler failed:" << error.what();
                 response = ApiError::internalError();
             }
-            net::post(self->m_stream.get_executor(), [self, response = std::move(response)]() mutable {
-                self->write(std::move(response));
-            });
+            net::post(self->m_stream.get_executor(),
+                      [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
         });
     }
 

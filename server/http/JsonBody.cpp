@@ -2,7 +2,6 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
-
 #include <cmath>
 
 namespace pygmi::server {
@@ -60,8 +59,7 @@ std::optional<HttpResponse> JsonBody::parseObject(const std::string &body, QJson
 
 JsonBody::JsonBody(QJsonObject object)
     : m_object(std::move(object))
-{
-}
+{ }
 
 std::optional<QString> JsonBody::string(const QString &name, bool required)
 {

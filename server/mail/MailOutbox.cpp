@@ -8,7 +8,6 @@
 #include <QFile>
 #include <QLocale>
 #include <QSaveFile>
-
 #include <stdexcept>
 
 namespace pygmi::server {
@@ -16,8 +15,7 @@ namespace pygmi::server {
 MailOutbox::MailOutbox(QString directory, const Clock &clock)
     : m_directory(std::move(directory))
     , m_clock(clock)
-{
-}
+{ }
 
 void MailOutbox::send(const QString &to, const QString &subject, const QString &body) const
 {

@@ -22,9 +22,8 @@ bool PrivacyNotice::load(const QString &path, QString *error)
     m_title = text("title");
     m_effectiveDate = text("effective_date");
     m_text = text("text");
-    if (parseError.error != QJsonParseError::NoError || !document.isObject() || m_version.isEmpty()
-        || m_title.isEmpty() || m_text.isEmpty()
-        || !QDate::fromString(m_effectiveDate, Qt::ISODate).isValid()) {
+    if (parseError.error != QJsonParseError::NoError || !document.isObject() || m_version.isEmpty() || m_title.isEmpty()
+        || m_text.isEmpty() || !QDate::fromString(m_effectiveDate, Qt::ISODate).isValid()) {
         *error = QStringLiteral("the notice file %1 needs JSON with version, title, effective_date (YYYY-MM-DD) and "
                                 "text")
                      .arg(source);

@@ -1,15 +1,6 @@
 #pragma once
 
 // Precompiled once for pygmi-server-lib: Beast/Asio dominate compile time on small machines.
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
-
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,7 +11,14 @@
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
-
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 #include <functional>
 #include <map>

@@ -5,7 +5,6 @@
 
 #include <QSqlError>
 #include <QThread>
-
 #include <atomic>
 #include <stdexcept>
 
@@ -14,12 +13,11 @@ namespace pygmi::server {
 namespace {
 thread_local QString t_connectionName;
 std::atomic<int> s_connectionCounter { 0 };
-}
+} // namespace
 
 Database::Database(QString filePath)
     : m_filePath(std::move(filePath))
-{
-}
+{ }
 
 QSqlDatabase Database::connection() const
 {

@@ -6,7 +6,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
-
 #include <vector>
 
 namespace pygmi::server {
@@ -124,7 +123,8 @@ bool Migrations::apply(QSqlDatabase &db, QString *error)
         }
         if (ok) {
             QSqlQuery record(db);
-            record.prepare(QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
+            record.prepare(
+                QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
             record.addBindValue(migration.version);
             record.addBindValue(QString::fromUtf8(migration.name));
             record.addBindValue(QDateTime::currentMSecsSinceEpoch());

@@ -3,7 +3,6 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
-
 #include <stdexcept>
 
 namespace pygmi::server {

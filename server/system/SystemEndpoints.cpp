@@ -15,8 +15,7 @@ SystemEndpoints::SystemEndpoints(bool localMode, bool testClock, const PrivacyNo
     , m_testClock(testClock)
     , m_notice(notice)
     , m_clock(clock)
-{
-}
+{ }
 
 void SystemEndpoints::registerRoutes(Router &router)
 {
@@ -32,15 +31,15 @@ void SystemEndpoints::registerRoutes(Router &router)
 HttpResponse SystemEndpoints::serverInfo(const HttpRequest &) const
 {
     return HttpResponse::json(
-        200, QJsonObject {
-                 { QStringLiteral("name"), QStringLiteral("pygmi-server") },
-                 { QStringLiteral("version"), QStringLiteral(PYGMI_VERSION) },
-                 { QStringLiteral("api_version"), 1 },
-                 { QStringLiteral("mode"), m_localMode ? QStringLiteral("local") : QStringLiteral("hosted") },
-                 { QStringLiteral("password_min_length"), PasswordPolicy::kMinLength },
-                 { QStringLiteral("notice"),
-                   QJsonObject { { QStringLiteral("version"), m_notice.version() },
-                                 { QStringLiteral("title"), m_notice.title() } } } });
+        200,
+        QJsonObject { { QStringLiteral("name"), QStringLiteral("pygmi-server") },
+                      { QStringLiteral("version"), QStringLiteral(PYGMI_VERSION) },
+                      { QStringLiteral("api_version"), 1 },
+                      { QStringLiteral("mode"), m_localMode ? QStringLiteral("local") : QStringLiteral("hosted") },
+                      { QStringLiteral("password_min_length"), PasswordPolicy::kMinLength },
+                      { QStringLiteral("notice"),
+                        QJsonObject { { QStringLiteral("version"), m_notice.version() },
+                                      { QStringLiteral("title"), m_notice.title() } } } });
 }
 
 HttpResponse SystemEndpoints::moveClock(const HttpRequest &request)

@@ -1,5 +1,6 @@
 #include "ServerApi.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
@@ -10,7 +11,6 @@
 #include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTimer>
-#include <QDeadlineTimer>
 
 namespace pygmi::test {
 
@@ -31,8 +31,7 @@ QString ApiReply::fieldCode(const QString &field) const
 
 ServerApi::ServerApi(QUrl base)
     : m_base(std::move(base))
-{
-}
+{ }
 
 ApiReply ServerApi::get(const QString &path, const QString &bearer)
 {

@@ -29,7 +29,8 @@ private:
     }
     void advance(int seconds)
     {
-        QCOMPARE(post(QStringLiteral("/v1/test/clock"), { { QStringLiteral("advance_seconds"), seconds } }).status, 200);
+        QCOMPARE(post(QStringLiteral("/v1/test/clock"), { { QStringLiteral("advance_seconds"), seconds } }).status,
+                 200);
     }
 
     TestServer m_server;
@@ -82,8 +83,9 @@ void TestServerCodes::wrongCodesAreLimited()
     m_secrets << code;
     const QString wrong = code == QLatin1String("000000") ? QStringLiteral("111111") : QStringLiteral("000000");
     for (int i = 0; i < 5; ++i)
-        QCOMPARE(post(QStringLiteral("/v1/auth/email/verify"), { { QStringLiteral("code"), wrong } }, access).errorCode(),
-                 QStringLiteral("invalid_code"));
+        QCOMPARE(
+            post(QStringLiteral("/v1/auth/email/verify"), { { QStringLiteral("code"), wrong } }, access).errorCode(),
+            QStringLiteral("invalid_code"));
     // After five wrong tries even the right code no longer works.
     QCOMPARE(post(QStringLiteral("/v1/auth/email/verify"), { { QStringLiteral("code"), code } }, access).status, 400);
     QCOMPARE(post(QStringLiteral("/v1/auth/email/verify"), { { QStringLiteral("code"), 123456 } }, access)
@@ -100,8 +102,9 @@ void TestServerCodes::verifyCodeExpires()
     const QString code = ServerApi::latestCode(m_server.dataDir(), email);
     m_secrets << code;
     advance(24 * 3600 + 1);
-    const ApiReply refreshed = post(QStringLiteral("/v1/auth/refresh"),
-                                    { { QStringLiteral("refresh_token"), created.json.value(QStringLiteral("refresh_token")).toString() } });
+    const ApiReply refreshed
+        = post(QStringLiteral("/v1/auth/refresh"),
+               { { QStringLiteral("refresh_token"), created.json.value(QStringLiteral("refresh_token")).toString() } });
     const QString access2 = refreshed.json.value(QStringLiteral("access_token")).toString();
     m_secrets << access2 << refreshed.json.value(QStringLiteral("refresh_token")).toString();
     QCOMPARE(post(QStringLiteral("/v1/auth/email/verify"), { { QStringLiteral("code"), code } }, access2).errorCode(),
@@ -152,7 +155,8 @@ void TestServerCodes::passwordReset()
     const ApiReply created = signup(email, oldPassword);
     const QString oldAccess = created.json.value(QStringLiteral("access_token")).toString();
     const int mailsBefore = ServerApi::mailCount(m_server.dataDir(), email);
-    QCOMPARE(post(QStringLiteral("/v1/auth/password/forgot"), { { QStringLiteral("email"), QStringLiteral("Forgetful@Example.com") } })
+    QCOMPARE(post(QStringLiteral("/v1/auth/password/forgot"),
+                  { { QStringLiteral("email"), QStringLiteral("Forgetful@Example.com") } })
                  .status,
              202);
     QCOMPARE(ServerApi::mailCount(m_server.dataDir(), email), mailsBefore + 1);
@@ -161,17 +165,20 @@ void TestServerCodes::passwordReset()
 
     // A weak new password is refused without using up the code.
     const ApiReply weak = post(QStringLiteral("/v1/auth/password/reset"),
-                               { { QStringLiteral("email"), email }, { QStringLiteral("code"), code },
+                               { { QStringLiteral("email"), email },
+                                 { QStringLiteral("code"), code },
                                  { QStringLiteral("new_password"), QStringLiteral("password1") } });
     QCOMPARE(weak.status, 422);
     QCOMPARE(weak.fieldCode(QStringLiteral("new_password")), QStringLiteral("too_short"));
     QCOMPARE(post(QStringLiteral("/v1/auth/password/reset"),
-                  { { QStringLiteral("email"), email }, { QStringLiteral("code"), QStringLiteral("12345") },
+                  { { QStringLiteral("email"), email },
+                    { QStringLiteral("code"), QStringLiteral("12345") },
                     { QStringLiteral("new_password"), newPassword } })
                  .errorCode(),
              QStringLiteral("invalid_code"));
     QCOMPARE(post(QStringLiteral("/v1/auth/password/reset"),
-                  { { QStringLiteral("email"), email }, { QStringLiteral("code"), code },
+                  { { QStringLiteral("email"), email },
+                    { QStringLiteral("code"), code },
                     { QStringLiteral("new_password"), newPassword } })
                  .status,
              204);
@@ -182,7 +189,8 @@ void TestServerCodes::passwordReset()
     QCOMPARE(fresh.status, 200);
     m_secrets << fresh.json.value(QStringLiteral("access_token")).toString()
               << fresh.json.value(QStringLiteral("refresh_token")).toString();
-    QCOMPARE(fresh.json.value(QStringLiteral("user")).toObject().value(QStringLiteral("email_verified")).toBool(), true);
+    QCOMPARE(fresh.json.value(QStringLiteral("user")).toObject().value(QStringLiteral("email_verified")).toBool(),
+             true);
 }
 
 void TestServerCodes::resetCodeExpiresAndIsSingleUse()
@@ -195,7 +203,8 @@ void TestServerCodes::resetCodeExpiresAndIsSingleUse()
     const QString code = ServerApi::latestCode(m_server.dataDir(), email);
     m_secrets << code;
     advance(31 * 60);
-    const QJsonObject body { { QStringLiteral("email"), email }, { QStringLiteral("code"), code },
+    const QJsonObject body { { QStringLiteral("email"), email },
+                             { QStringLiteral("code"), code },
                              { QStringLiteral("new_password"), newPassword } };
     QCOMPARE(post(QStringLiteral("/v1/auth/password/reset"), body).errorCode(), QStringLiteral("invalid_code"));
 
@@ -214,7 +223,8 @@ void TestServerCodes::cleanupTestCase()
     const QByteArray log = m_server.output();
     for (const QString &secret : std::as_const(m_secrets)) {
         if (!secret.isEmpty())
-            QVERIFY2(!log.contains(secret.toUtf8()), qPrintable(QStringLiteral("secret in log: %1").arg(secret.left(3))));
+            QVERIFY2(!log.contains(secret.toUtf8()),
+                     qPrintable(QStringLiteral("secret in log: %1").arg(secret.left(3))));
     }
 }
 

@@ -97,7 +97,8 @@ void TestServerHttp::noticeOverride()
     TestServer server;
     QVERIFY2(server.start({ QStringLiteral("--notice"), path }), qPrintable(server.errorString()));
     ServerApi api(server.url());
-    QCOMPARE(api.get(QStringLiteral("/v1/notice")).json.value(QStringLiteral("text")).toString(), QStringLiteral("Ours."));
+    QCOMPARE(api.get(QStringLiteral("/v1/notice")).json.value(QStringLiteral("text")).toString(),
+             QStringLiteral("Ours."));
     const ApiReply info = api.get(QStringLiteral("/v1/server"));
     QCOMPARE(info.json.value(QStringLiteral("notice")).toObject().value(QStringLiteral("version")).toString(),
              QStringLiteral("2030-01-01"));
@@ -112,7 +113,8 @@ void TestServerHttp::unknownPathAndMethod()
     const ApiReply missing = m_api->get(QStringLiteral("/v1/nothing-here"));
     QCOMPARE(missing.status, 404);
     QCOMPARE(missing.errorCode(), QStringLiteral("not_found"));
-    QVERIFY(!missing.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().isEmpty());
+    QVERIFY(
+        !missing.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().isEmpty());
     const ApiReply wrongMethod = m_api->send("DELETE", QStringLiteral("/healthz"), {});
     QCOMPARE(wrongMethod.status, 405);
     QCOMPARE(wrongMethod.errorCode(), QStringLiteral("method_not_allowed"));
@@ -123,8 +125,8 @@ void TestServerHttp::unknownPathAndMethod()
 
 void TestServerHttp::headHasHeadersOnly()
 {
-    const QByteArray response = ServerApi::rawExchange(
-        m_server.url(), "HEAD /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    const QByteArray response
+        = ServerApi::rawExchange(m_server.url(), "HEAD /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
     QCOMPARE(ServerApi::statusOfRaw(response), 200);
     QVERIFY(response.contains("Content-Length: 15\r\n"));
     QVERIFY(response.endsWith("\r\n\r\n")); // no body follows
@@ -132,9 +134,10 @@ void TestServerHttp::headHasHeadersOnly()
 
 void TestServerHttp::keepAliveServesPipelinedRequests()
 {
-    const QByteArray response = ServerApi::rawExchange(m_server.url(),
-                                                       "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
-                                                       "GET /v1/server HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    const QByteArray response
+        = ServerApi::rawExchange(m_server.url(),
+                                 "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+                                 "GET /v1/server HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
     QCOMPARE(response.count("HTTP/1.1 200 OK"), 2);
     QVERIFY(response.contains("pygmi-server"));
 }
@@ -210,8 +213,8 @@ void TestServerHttp::chunkedBodyWithinLimitIsRead()
 
 void TestServerHttp::headersOverLimitAre431()
 {
-    const QByteArray request = "GET /healthz HTTP/1.1\r\nHost: test\r\nX-Filler: " + QByteArray(64 * 1024, 'x')
-        + "\r\n\r\n";
+    const QByteArray request
+        = "GET /healthz HTTP/1.1\r\nHost: test\r\nX-Filler: " + QByteArray(64 * 1024, 'x') + "\r\n\r\n";
     const QByteArray response = ServerApi::rawExchange(m_server.url(), request);
     QCOMPARE(ServerApi::statusOfRaw(response), 431);
     QVERIFY(response.contains("headers_too_large"));
@@ -228,14 +231,12 @@ void TestServerHttp::expectContinueIsAnswered()
                  "Expect: 100-continue\r\nContent-Length: "
                  + QByteArray::number(body.size()) + "\r\n\r\n");
     QByteArray received;
-    QTRY_VERIFY_WITH_TIMEOUT((socket.waitForReadyRead(50), received += socket.readAll(),
-                              received.contains("\r\n\r\n")),
+    QTRY_VERIFY_WITH_TIMEOUT((socket.waitForReadyRead(50), received += socket.readAll(), received.contains("\r\n\r\n")),
                              3000);
     QVERIFY2(received.startsWith("HTTP/1.1 100 Continue"), received.constData());
     socket.write(body);
-    QTRY_VERIFY_WITH_TIMEOUT((socket.waitForReadyRead(50), received += socket.readAll(),
-                              received.contains("invalid_credentials")),
-                             5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (socket.waitForReadyRead(50), received += socket.readAll(), received.contains("invalid_credentials")), 5000);
     QVERIFY(received.contains("HTTP/1.1 401"));
 }
 
@@ -298,8 +299,8 @@ void TestServerHttp::refusesPublicAddressWithoutTls()
     QCOMPARE(runServerExpectingExit({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0") }, &output), 2);
     QVERIFY2(output.contains("TLS"), output.constData());
     QVERIFY(!output.contains("listening on"));
-    QCOMPARE(runServerExpectingExit({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"), QStringLiteral("--local"),
-                                      QStringLiteral("--behind-proxy") },
+    QCOMPARE(runServerExpectingExit({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"),
+                                      QStringLiteral("--local"), QStringLiteral("--behind-proxy") },
                                     &output),
              2);
     QVERIFY(output.contains("loopback"));
@@ -307,8 +308,9 @@ void TestServerHttp::refusesPublicAddressWithoutTls()
 
     // With --behind-proxy a public address is the operator's informed choice.
     TestServer proxied;
-    QVERIFY2(proxied.start({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"), QStringLiteral("--behind-proxy") }),
-             qPrintable(proxied.errorString()));
+    QVERIFY2(
+        proxied.start({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"), QStringLiteral("--behind-proxy") }),
+        qPrintable(proxied.errorString()));
     QVERIFY(proxied.output().contains("listening on http://0.0.0.0:"));
 }
 
@@ -321,12 +323,12 @@ void TestServerHttp::servesTls()
     const QString cert = dir.filePath(QStringLiteral("cert.pem"));
     const QString key = dir.filePath(QStringLiteral("key.pem"));
     QProcess make;
-    make.start(openssl, { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                          QStringLiteral("ec"), QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"),
-                          QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"),
-                          QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                          QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"), key,
-                          QStringLiteral("-out"), cert });
+    make.start(openssl,
+               { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                 QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+                 QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                 QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
+                 key, QStringLiteral("-out"), cert });
     QVERIFY(make.waitForFinished(20000));
     QCOMPARE(make.exitCode(), 0);
 
@@ -354,15 +356,17 @@ void TestServerHttp::servesTls()
     // Plain HTTP to the TLS port gets nothing useful, and the server carries on.
     QUrl plain = server.url();
     plain.setScheme(QStringLiteral("http"));
-    QCOMPARE(ServerApi::statusOfRaw(ServerApi::rawExchange(plain, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", 2000)), 0);
+    QCOMPARE(ServerApi::statusOfRaw(ServerApi::rawExchange(plain, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", 2000)),
+             0);
 }
 
 void TestServerHttp::exitsWhenStdinCloses()
 {
     QTemporaryDir dir;
     QProcess process;
-    process.start(TestServer::serverProgram(), { QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
-                                                 QStringLiteral("127.0.0.1:0"), QStringLiteral("--exit-with-stdin") });
+    process.start(TestServer::serverProgram(),
+                  { QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                    QStringLiteral("--exit-with-stdin") });
     QVERIFY(process.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT((process.waitForReadyRead(50), process.canReadLine()), 10000);
     QVERIFY(process.readLine().startsWith("listening on http://127.0.0.1:"));
@@ -377,8 +381,9 @@ void TestServerHttp::exitsCleanlyOnSigterm()
     QTemporaryDir dir;
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(TestServer::serverProgram(),
-                  { QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
+    process.start(
+        TestServer::serverProgram(),
+        { QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
     QTRY_VERIFY_WITH_TIMEOUT((process.waitForReadyRead(50), process.peek(4096).contains("listening on")), 10000);
     process.terminate();
     QVERIFY(process.waitForFinished(5000));

@@ -23,7 +23,7 @@ QJsonObject setupBody(const QString &secret)
              { QStringLiteral("accepted_notice_version"), QStringLiteral("2026-11-01") },
              { QStringLiteral("device_name"), QStringLiteral("This laptop") } };
 }
-}
+} // namespace
 
 class TestServerLocal : public QObject
 {
@@ -64,7 +64,8 @@ void TestServerLocal::passwordEndpointsAreOff()
 
 void TestServerLocal::loginBeforeSetup()
 {
-    const ApiReply reply = m_api->post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), m_secret } });
+    const ApiReply reply
+        = m_api->post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), m_secret } });
     QCOMPARE(reply.status, 404);
     QCOMPARE(reply.errorCode(), QStringLiteral("not_set_up"));
 }
@@ -75,16 +76,19 @@ void TestServerLocal::setupValidates()
     QCOMPARE(m_api->post(QStringLiteral("/v1/auth/local/setup"), body).fieldCode(QStringLiteral("install_secret")),
              QStringLiteral("invalid"));
     body = setupBody(m_secret);
-    body.insert(QStringLiteral("birth_date"), QDateTime::currentDateTimeUtc().date().addYears(-5).toString(Qt::ISODate));
+    body.insert(QStringLiteral("birth_date"),
+                QDateTime::currentDateTimeUtc().date().addYears(-5).toString(Qt::ISODate));
     const ApiReply young = m_api->post(QStringLiteral("/v1/auth/local/setup"), body);
     QCOMPARE(young.status, 422);
     QCOMPARE(young.fieldCode(QStringLiteral("birth_date")), QStringLiteral("under_13"));
     body = setupBody(m_secret);
     body.remove(QStringLiteral("accepted_notice_version"));
-    QCOMPARE(m_api->post(QStringLiteral("/v1/auth/local/setup"), body).fieldCode(QStringLiteral("accepted_notice_version")),
-             QStringLiteral("must_accept"));
-    QCOMPARE(m_api->post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), m_secret } }).status,
-             404); // still not set up
+    QCOMPARE(
+        m_api->post(QStringLiteral("/v1/auth/local/setup"), body).fieldCode(QStringLiteral("accepted_notice_version")),
+        QStringLiteral("must_accept"));
+    QCOMPARE(
+        m_api->post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), m_secret } }).status,
+        404); // still not set up
 }
 
 void TestServerLocal::setupAndLogin()
@@ -102,8 +106,8 @@ void TestServerLocal::setupAndLogin()
     QCOMPARE(again.status, 409);
     QCOMPARE(again.errorCode(), QStringLiteral("already_set_up"));
 
-    const ApiReply wrong
-        = m_api->post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), makeInstallSecret() } });
+    const ApiReply wrong = m_api->post(QStringLiteral("/v1/auth/local/login"),
+                                       { { QStringLiteral("install_secret"), makeInstallSecret() } });
     QCOMPARE(wrong.status, 401);
     QCOMPARE(wrong.errorCode(), QStringLiteral("invalid_credentials"));
 
@@ -112,7 +116,8 @@ void TestServerLocal::setupAndLogin()
     QCOMPARE(ServerApi::countRows(m_server.dataDir(), QStringLiteral("local_install")), 1);
     QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
     m_api = std::make_unique<ServerApi>(m_server.url());
-    const ApiReply login = m_api->post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), m_secret } });
+    const ApiReply login
+        = m_api->post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), m_secret } });
     QCOMPARE(login.status, 200);
     const QString access = login.json.value(QStringLiteral("access_token")).toString();
     m_tokens << access << login.json.value(QStringLiteral("refresh_token")).toString();
@@ -129,7 +134,8 @@ void TestServerLocal::hostedModeRefusesLocalEndpoints()
     ServerApi api(hosted.url());
     QCOMPARE(api.post(QStringLiteral("/v1/auth/local/setup"), setupBody(m_secret)).errorCode(),
              QStringLiteral("not_available"));
-    const ApiReply login = api.post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), m_secret } });
+    const ApiReply login
+        = api.post(QStringLiteral("/v1/auth/local/login"), { { QStringLiteral("install_secret"), m_secret } });
     QCOMPARE(login.status, 403);
     QCOMPARE(login.errorCode(), QStringLiteral("not_available"));
 }

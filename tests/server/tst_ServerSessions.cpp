@@ -11,7 +11,7 @@ using namespace pygmi::test;
 namespace {
 const QString kEmail = QStringLiteral("grace.hopper@example.com");
 const QString kPassword = QStringLiteral("cobol-compiler-1959");
-}
+} // namespace
 
 class TestServerSessions : public QObject
 {
@@ -75,7 +75,8 @@ void TestServerSessions::wrongPasswordAndUnknownEmailLookAlike()
     timer.start();
     const ApiReply wrong = m_api->login(kEmail, QStringLiteral("not-my-password-9"));
     const qint64 wrongMs = timer.restart();
-    const ApiReply unknown = m_api->login(QStringLiteral("nobody.at.all@example.com"), QStringLiteral("not-my-password-9"));
+    const ApiReply unknown
+        = m_api->login(QStringLiteral("nobody.at.all@example.com"), QStringLiteral("not-my-password-9"));
     const qint64 unknownMs = timer.elapsed();
     QCOMPARE(wrong.status, 401);
     QCOMPARE(unknown.status, 401);
@@ -108,7 +109,8 @@ void TestServerSessions::refreshRotatesAndDetectsReuse()
     const QString refresh1 = first.json.value(QStringLiteral("refresh_token")).toString();
     m_secrets << refresh1 << first.json.value(QStringLiteral("access_token")).toString();
 
-    const ApiReply second = m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), refresh1 } });
+    const ApiReply second
+        = m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), refresh1 } });
     QCOMPARE(second.status, 200);
     const QString refresh2 = second.json.value(QStringLiteral("refresh_token")).toString();
     const QString access2 = second.json.value(QStringLiteral("access_token")).toString();
@@ -118,7 +120,8 @@ void TestServerSessions::refreshRotatesAndDetectsReuse()
     QCOMPARE(m_api->get(QStringLiteral("/v1/me"), access2).status, 200);
 
     // The old refresh token comes back (stolen copy, or a replay): the whole family ends.
-    const ApiReply reused = m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), refresh1 } });
+    const ApiReply reused
+        = m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), refresh1 } });
     QCOMPARE(reused.status, 401);
     QCOMPARE(reused.errorCode(), QStringLiteral("refresh_reused"));
     QCOMPARE(m_api->get(QStringLiteral("/v1/me"), access2).status, 401);
@@ -127,8 +130,8 @@ void TestServerSessions::refreshRotatesAndDetectsReuse()
     QCOMPARE(afterRevoke.status, 401);
     QCOMPARE(afterRevoke.errorCode(), QStringLiteral("invalid_token"));
 
-    const ApiReply unknown
-        = m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), QStringLiteral("nope") } });
+    const ApiReply unknown = m_api->post(QStringLiteral("/v1/auth/refresh"),
+                                         { { QStringLiteral("refresh_token"), QStringLiteral("nope") } });
     QCOMPARE(unknown.errorCode(), QStringLiteral("invalid_token"));
     QCOMPARE(m_api->post(QStringLiteral("/v1/auth/refresh"), {}).fieldCode(QStringLiteral("refresh_token")),
              QStringLiteral("required"));
@@ -144,8 +147,9 @@ void TestServerSessions::logoutRevokesFamily()
 
     QCOMPARE(m_api->send("POST", QStringLiteral("/v1/auth/logout"), {}, {}, access).status, 204);
     QCOMPARE(m_api->get(QStringLiteral("/v1/me"), access).errorCode(), QStringLiteral("unauthorized"));
-    QCOMPARE(m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), refresh } }).errorCode(),
-             QStringLiteral("invalid_token"));
+    QCOMPARE(
+        m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), refresh } }).errorCode(),
+        QStringLiteral("invalid_token"));
     QCOMPARE(m_api->get(QStringLiteral("/v1/me"), other).status, 200);
     QCOMPARE(m_api->send("POST", QStringLiteral("/v1/auth/logout"), {}).status, 401);
 }
@@ -160,17 +164,21 @@ void TestServerSessions::accessTokenExpires()
     const ApiReply expired = m_api->get(QStringLiteral("/v1/me"), access);
     QCOMPARE(expired.status, 401);
     QCOMPARE(expired.errorCode(), QStringLiteral("token_expired"));
-    const ApiReply renewed = m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), refresh } });
+    const ApiReply renewed
+        = m_api->post(QStringLiteral("/v1/auth/refresh"), { { QStringLiteral("refresh_token"), refresh } });
     QCOMPARE(renewed.status, 200);
     m_secrets << renewed.json.value(QStringLiteral("access_token")).toString()
               << renewed.json.value(QStringLiteral("refresh_token")).toString();
     QCOMPARE(m_api->get(QStringLiteral("/v1/me"), renewed.json.value(QStringLiteral("access_token")).toString()).status,
              200);
     // Refresh tokens last 30 days.
-    QCOMPARE(m_api->post(QStringLiteral("/v1/test/clock"), { { QStringLiteral("advance_seconds"), 31 * 24 * 3600 } }).status,
-             200);
-    QCOMPARE(m_api->post(QStringLiteral("/v1/auth/refresh"),
-                         { { QStringLiteral("refresh_token"), renewed.json.value(QStringLiteral("refresh_token")).toString() } })
+    QCOMPARE(
+        m_api->post(QStringLiteral("/v1/test/clock"), { { QStringLiteral("advance_seconds"), 31 * 24 * 3600 } }).status,
+        200);
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/v1/auth/refresh"),
+                        { { QStringLiteral("refresh_token"),
+                            renewed.json.value(QStringLiteral("refresh_token")).toString() } })
                  .errorCode(),
              QStringLiteral("invalid_token"));
 }
@@ -195,7 +203,9 @@ void TestServerSessions::accountRateLimit()
         m_api->login(QStringLiteral("ghost@example.com"), QStringLiteral("guess-number-%1").arg(i));
     QCOMPARE(m_api->login(QStringLiteral("ghost@example.com"), QStringLiteral("guess-number-x")).status, 429);
 
-    QCOMPARE(m_api->post(QStringLiteral("/v1/test/clock"), { { QStringLiteral("advance_seconds"), retryAfter } }).status, 200);
+    QCOMPARE(
+        m_api->post(QStringLiteral("/v1/test/clock"), { { QStringLiteral("advance_seconds"), retryAfter } }).status,
+        200);
     const ApiReply ok = m_api->login(email, password);
     QCOMPARE(ok.status, 200);
     m_secrets << ok.json.value(QStringLiteral("access_token")).toString()
@@ -209,7 +219,8 @@ void TestServerSessions::addressRateLimit()
              qPrintable(server.errorString()));
     ServerApi api(server.url());
     for (int i = 0; i < 3; ++i)
-        QCOMPARE(api.login(QStringLiteral("spray%1@example.com").arg(i), QStringLiteral("spray-password-1")).status, 401);
+        QCOMPARE(api.login(QStringLiteral("spray%1@example.com").arg(i), QStringLiteral("spray-password-1")).status,
+                 401);
     const ApiReply limited = api.login(QStringLiteral("spray9@example.com"), QStringLiteral("spray-password-1"));
     QCOMPARE(limited.status, 429);
     QVERIFY(limited.headers.value("retry-after").toInt() > 0);
@@ -235,7 +246,8 @@ void TestServerSessions::adminLock()
     QVERIFY(runAdmin(m_server.dataDir(), QStringLiteral("lock"), email)); // while the server runs
     QVERIFY(!runAdmin(m_server.dataDir(), QStringLiteral("lock"), QStringLiteral("no.such@example.com")));
     // A wrong password learns nothing about the lock; the right one is told.
-    QCOMPARE(m_api->login(email, QStringLiteral("wrong-Password-66")).errorCode(), QStringLiteral("invalid_credentials"));
+    QCOMPARE(m_api->login(email, QStringLiteral("wrong-Password-66")).errorCode(),
+             QStringLiteral("invalid_credentials"));
     const ApiReply locked = m_api->login(email, password);
     QCOMPARE(locked.status, 423);
     QCOMPARE(locked.errorCode(), QStringLiteral("account_locked"));
@@ -257,8 +269,8 @@ void TestServerSessions::cleanupTestCase()
         if (!secret.isEmpty())
             QVERIFY2(!log.contains(secret.toUtf8()), "a token appeared in the server log");
     }
-    for (const QString &password : { kPassword, QStringLiteral("target-Password-55"), QStringLiteral("locked-Password-66"),
-                                     QStringLiteral("not-my-password-9") })
+    for (const QString &password : { kPassword, QStringLiteral("target-Password-55"),
+                                     QStringLiteral("locked-Password-66"), QStringLiteral("not-my-password-9") })
         QVERIFY2(!log.contains(password.toUtf8()), "a password appeared in the server log");
 }
 

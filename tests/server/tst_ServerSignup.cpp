@@ -47,19 +47,22 @@ void TestServerSignup::fieldErrors_data()
     QTest::addColumn<QString>("field");
     QTest::addColumn<QJsonValue>("value");
     QTest::addColumn<QString>("code");
-    const QString thirteenYearsAgoTomorrow = QDateTime::currentDateTimeUtc().date().addYears(-13).addDays(1).toString(Qt::ISODate);
+    const QString thirteenYearsAgoTomorrow
+        = QDateTime::currentDateTimeUtc().date().addYears(-13).addDays(1).toString(Qt::ISODate);
     QTest::newRow("email invalid") << "email" << QJsonValue(QStringLiteral("not-an-email")) << "invalid";
     QTest::newRow("email with space") << "email" << QJsonValue(QStringLiteral("a b@example.com")) << "invalid";
     QTest::newRow("email without tld") << "email" << QJsonValue(QStringLiteral("a@localhost")) << "invalid";
     QTest::newRow("email two @") << "email" << QJsonValue(QStringLiteral("a@b@example.com")) << "invalid";
     QTest::newRow("email control char") << "email" << QJsonValue(QStringLiteral("a\u0001b@example.com")) << "invalid";
-    QTest::newRow("email too long") << "email"
-                                    << QJsonValue(QString(250, u'a') + QStringLiteral("@example.com")) << "too_long";
+    QTest::newRow("email too long") << "email" << QJsonValue(QString(250, u'a') + QStringLiteral("@example.com"))
+                                    << "too_long";
     QTest::newRow("email empty") << "email" << QJsonValue(QString()) << "required";
     QTest::newRow("password short") << "password" << QJsonValue(QStringLiteral("Ab1!xyz")) << "too_short";
-    QTest::newRow("password long") << "password" << QJsonValue(QString(257, u'x') + QStringLiteral("abcd")) << "too_long";
+    QTest::newRow("password long") << "password" << QJsonValue(QString(257, u'x') + QStringLiteral("abcd"))
+                                   << "too_long";
     QTest::newRow("password common") << "password" << QJsonValue(QStringLiteral("qwertyuiop")) << "too_common";
-    QTest::newRow("password common decorated") << "password" << QJsonValue(QStringLiteral("Password2024!")) << "too_common";
+    QTest::newRow("password common decorated")
+        << "password" << QJsonValue(QStringLiteral("Password2024!")) << "too_common";
     QTest::newRow("password leet") << "password" << QJsonValue(QStringLiteral("p4ssw0rd!!!")) << "too_common";
     QTest::newRow("password few distinct") << "password" << QJsonValue(QStringLiteral("abababababab")) << "too_weak";
     QTest::newRow("password is email") << "password" << QJsonValue(QStringLiteral("signup.person1")) << "too_weak";
@@ -70,7 +73,8 @@ void TestServerSignup::fieldErrors_data()
     QTest::newRow("name control") << "display_name" << QJsonValue(QStringLiteral("Bad\u0007Name")) << "invalid";
     QTest::newRow("birth format") << "birth_date" << QJsonValue(QStringLiteral("12/04/1990")) << "invalid";
     QTest::newRow("birth impossible") << "birth_date" << QJsonValue(QStringLiteral("1990-02-30")) << "invalid";
-    QTest::newRow("birth future") << "birth_date" << QJsonValue(QDateTime::currentDateTimeUtc().date().addDays(3).toString(Qt::ISODate))
+    QTest::newRow("birth future") << "birth_date"
+                                  << QJsonValue(QDateTime::currentDateTimeUtc().date().addDays(3).toString(Qt::ISODate))
                                   << "invalid";
     QTest::newRow("birth under 13") << "birth_date" << QJsonValue(thirteenYearsAgoTomorrow) << "under_13";
     QTest::newRow("notice outdated") << "accepted_notice_version" << QJsonValue(QStringLiteral("2020-01-01"))
@@ -105,12 +109,12 @@ void TestServerSignup::missingFieldsAreRequired()
 
 void TestServerSignup::wrongTypes()
 {
-    const QByteArray body
-        = R"({"email":["a@b.c"],"password":1234567890,"display_name":{"x":1},"birth_date":19900101,)"
-          R"("accepted_notice_version":true,"device_name":5})";
+    const QByteArray body = R"({"email":["a@b.c"],"password":1234567890,"display_name":{"x":1},"birth_date":19900101,)"
+                            R"("accepted_notice_version":true,"device_name":5})";
     const ApiReply reply = m_api->send("POST", QStringLiteral("/v1/auth/signup"), body);
     QCOMPARE(reply.status, 422);
-    for (const char *field : { "email", "password", "display_name", "birth_date", "accepted_notice_version", "device_name" })
+    for (const char *field :
+         { "email", "password", "display_name", "birth_date", "accepted_notice_version", "device_name" })
         QCOMPARE(reply.fieldCode(QString::fromLatin1(field)), QStringLiteral("wrong_type"));
 }
 
@@ -185,10 +189,11 @@ void TestServerSignup::refusedRequestsStoredNothing()
 
 void TestServerSignup::signupCreatesAccount()
 {
-    const ApiReply reply
-        = m_api->post(QStringLiteral("/v1/auth/signup"),
-                      ServerApi::signupBody(QStringLiteral("  Ada.Lovelace@Example.COM "), kGoodPassword,
-                                            QStringLiteral("  Ada Lovelace  "), QDateTime::currentDateTimeUtc().date().addYears(-13).toString(Qt::ISODate)));
+    const ApiReply reply = m_api->post(
+        QStringLiteral("/v1/auth/signup"),
+        ServerApi::signupBody(QStringLiteral("  Ada.Lovelace@Example.COM "), kGoodPassword,
+                              QStringLiteral("  Ada Lovelace  "),
+                              QDateTime::currentDateTimeUtc().date().addYears(-13).toString(Qt::ISODate)));
     QCOMPARE(reply.status, 201);
     QCOMPARE(reply.json.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
     QCOMPARE(reply.json.value(QStringLiteral("expires_in")).toInt(), 900);
@@ -221,7 +226,8 @@ void TestServerSignup::signupCreatesAccount()
 
 void TestServerSignup::emailTaken()
 {
-    const ApiReply again = m_api->signup(QStringLiteral("ADA.lovelace@example.com"), QStringLiteral("another-Secret-77"));
+    const ApiReply again
+        = m_api->signup(QStringLiteral("ADA.lovelace@example.com"), QStringLiteral("another-Secret-77"));
     QCOMPARE(again.status, 409);
     QCOMPARE(again.errorCode(), QStringLiteral("email_taken"));
     m_server.stop();
