@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QComboBox>
 #include <QDate>
@@ -62,6 +63,29 @@ inline QString labelText(const QWidget *root, const char *name)
 {
     const auto *label = child<QLabel>(root, name);
     return label && label->isVisible() ? label->text() : QString();
+}
+
+// Buttons, fields, lists and combo boxes under `root` lacking an objectName or an accessible
+// name (tests and screen readers need both).
+inline QStringList unnamedControls(const QWidget *root)
+{
+    QStringList unnamed;
+    const auto widgets = root->findChildren<QWidget *>();
+    for (const QWidget *widget : widgets) {
+        const bool control = qobject_cast<const QAbstractButton *>(widget) || qobject_cast<const QLineEdit *>(widget)
+            || qobject_cast<const QComboBox *>(widget) || qobject_cast<const QAbstractItemView *>(widget);
+        if (!control)
+            continue;
+        bool insideCombo = false;
+        for (const QWidget *up = widget->parentWidget(); up && up != root; up = up->parentWidget())
+            insideCombo = insideCombo || qobject_cast<const QComboBox *>(up) || up->isWindow();
+        if (insideCombo)
+            continue;
+        if (widget->objectName().isEmpty() || widget->accessibleName().isEmpty())
+            unnamed << QStringLiteral("%1 '%2'").arg(QLatin1String(widget->metaObject()->className()),
+                                                    widget->objectName());
+    }
+    return unnamed;
 }
 
 // Files under `dir` whose bytes contain `needle`.

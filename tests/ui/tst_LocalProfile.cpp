@@ -55,6 +55,8 @@ void TestLocalProfile::firstWindowIsTheWelcomeWindow()
     auto *local = child<QAbstractButton>(m_app->welcomeWindow(), "localChoiceButton");
     QVERIFY(local);
     QVERIFY(!local->accessibleName().isEmpty());
+    const QStringList unnamed = test::unnamedControls(m_app->welcomeWindow());
+    QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
 }
 
 void TestLocalProfile::underThirteenIsRefusedOnThisComputer()
@@ -111,6 +113,11 @@ void TestLocalProfile::setUpOnThisComputerThenRestart()
     QVERIFY(m_app->mainWindow()->isVisible());
     QTRY_VERIFY(labelText(m_app->mainWindow(), "signedInLabel").contains(QStringLiteral("Ada Local")));
     QCOMPARE(m_app->session()->profile().kind, core::ServerProfile::Kind::Local);
+    for (auto section : { ui::MainWindow::Section::Gallery, ui::MainWindow::Section::Privacy,
+                          ui::MainWindow::Section::Settings, ui::MainWindow::Section::Create })
+        m_app->mainWindow()->showSection(section);
+    const QStringList unnamed = test::unnamedControls(m_app->mainWindow());
+    QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
 
     // Restart the app object: straight to the main window, signed in, nothing asked.
     m_app.reset();

@@ -120,7 +120,8 @@ bool TestServerAccount::refreshTokenStillWorks(const QByteArray &refreshToken)
                  answered = true;
              },
              false);
-    QTest::qWaitFor([&] { return answered; }, 10000);
+    if (!QTest::qWaitFor([&] { return answered; }, 10000))
+        return true; // no answer proves nothing: count it against the test
     return ok;
 }
 
