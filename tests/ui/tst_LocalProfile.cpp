@@ -119,11 +119,15 @@ void TestLocalProfile::setUpOnThisComputerThenRestart()
     const QStringList unnamed = test::unnamedControls(m_app->mainWindow());
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
 
-    // Restart the app object: straight to the main window, signed in, nothing asked.
+    // Restart the app object: straight to the main window, signed in, nothing asked, and
+    // where the user left it.
+    m_app->mainWindow()->resize(931, 611);
+    QTRY_COMPARE(m_app->mainWindow()->size(), QSize(931, 611));
     m_app.reset();
     startApp();
     QVERIFY2(m_app->mainWindow(), "a saved local profile must open the main window first");
     QVERIFY(!m_app->welcomeWindow());
+    QCOMPARE(m_app->mainWindow()->size(), QSize(931, 611));
     QTRY_COMPARE_WITH_TIMEOUT(m_app->session()->state(), core::SessionManager::State::SignedIn, 30000);
     QVERIFY(!m_app->welcomeWindow());
     QTRY_VERIFY(labelText(m_app->mainWindow(), "signedInLabel").contains(QStringLiteral("Ada Local")));
