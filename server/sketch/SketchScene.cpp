@@ -63,19 +63,19 @@ float fbm(std::uint64_t seed, float x, int octaves)
 const std::map<QString, float> &colourHues()
 {
     static const std::map<QString, float> hues {
-        { QStringLiteral("red"), 2 },       { QStringLiteral("crimson"), 350 }, { QStringLiteral("ruby"), 345 },
-        { QStringLiteral("fire"), 15 },     { QStringLiteral("orange"), 28 },   { QStringLiteral("amber"), 38 },
-        { QStringLiteral("autumn"), 25 },   { QStringLiteral("gold"), 45 },     { QStringLiteral("golden"), 45 },
-        { QStringLiteral("yellow"), 55 },   { QStringLiteral("lemon"), 58 },    { QStringLiteral("lime"), 85 },
-        { QStringLiteral("green"), 120 },   { QStringLiteral("forest"), 130 },  { QStringLiteral("emerald"), 145 },
-        { QStringLiteral("jade"), 155 },    { QStringLiteral("mint"), 160 },    { QStringLiteral("teal"), 178 },
-        { QStringLiteral("turquoise"), 175 }, { QStringLiteral("cyan"), 188 },  { QStringLiteral("ice"), 195 },
-        { QStringLiteral("sky"), 205 },     { QStringLiteral("ocean"), 210 },   { QStringLiteral("sea"), 205 },
-        { QStringLiteral("blue"), 222 },    { QStringLiteral("azure"), 215 },   { QStringLiteral("navy"), 232 },
-        { QStringLiteral("indigo"), 252 },  { QStringLiteral("violet"), 272 },  { QStringLiteral("purple"), 282 },
-        { QStringLiteral("lavender"), 268 }, { QStringLiteral("magenta"), 305 }, { QStringLiteral("pink"), 330 },
-        { QStringLiteral("rose"), 340 },    { QStringLiteral("sunset"), 18 },   { QStringLiteral("dawn"), 30 },
-        { QStringLiteral("desert"), 35 },   { QStringLiteral("sand"), 40 },     { QStringLiteral("neon"), 300 },
+        { QStringLiteral("red"), 2 },         { QStringLiteral("crimson"), 350 }, { QStringLiteral("ruby"), 345 },
+        { QStringLiteral("fire"), 15 },       { QStringLiteral("orange"), 28 },   { QStringLiteral("amber"), 38 },
+        { QStringLiteral("autumn"), 25 },     { QStringLiteral("gold"), 45 },     { QStringLiteral("golden"), 45 },
+        { QStringLiteral("yellow"), 55 },     { QStringLiteral("lemon"), 58 },    { QStringLiteral("lime"), 85 },
+        { QStringLiteral("green"), 120 },     { QStringLiteral("forest"), 130 },  { QStringLiteral("emerald"), 145 },
+        { QStringLiteral("jade"), 155 },      { QStringLiteral("mint"), 160 },    { QStringLiteral("teal"), 178 },
+        { QStringLiteral("turquoise"), 175 }, { QStringLiteral("cyan"), 188 },    { QStringLiteral("ice"), 195 },
+        { QStringLiteral("sky"), 205 },       { QStringLiteral("ocean"), 210 },   { QStringLiteral("sea"), 205 },
+        { QStringLiteral("blue"), 222 },      { QStringLiteral("azure"), 215 },   { QStringLiteral("navy"), 232 },
+        { QStringLiteral("indigo"), 252 },    { QStringLiteral("violet"), 272 },  { QStringLiteral("purple"), 282 },
+        { QStringLiteral("lavender"), 268 },  { QStringLiteral("magenta"), 305 }, { QStringLiteral("pink"), 330 },
+        { QStringLiteral("rose"), 340 },      { QStringLiteral("sunset"), 18 },   { QStringLiteral("dawn"), 30 },
+        { QStringLiteral("desert"), 35 },     { QStringLiteral("sand"), 40 },     { QStringLiteral("neon"), 300 },
     };
     return hues;
 }
@@ -163,9 +163,9 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
     const bool bubbles = hasAny(words, { "bubble", "snow", "rain", "firefly", "sparkle", "dust", "magic" });
     if (!mountains && !water && !city && !forest && !abstract) {
         const int pick = int(promptHash % 10);
-        const bool pairs[10][5] = { { 1, 1, 0, 0, 0 }, { 1, 0, 0, 1, 0 }, { 0, 1, 1, 0, 0 }, { 0, 0, 0, 0, 1 },
-                                    { 1, 0, 0, 0, 1 }, { 0, 1, 0, 0, 1 }, { 1, 1, 0, 1, 0 }, { 0, 0, 1, 0, 1 },
-                                    { 1, 0, 1, 0, 0 }, { 0, 1, 0, 1, 0 } };
+        const bool pairs[10][5]
+            = { { 1, 1, 0, 0, 0 }, { 1, 0, 0, 1, 0 }, { 0, 1, 1, 0, 0 }, { 0, 0, 0, 0, 1 }, { 1, 0, 0, 0, 1 },
+                { 0, 1, 0, 0, 1 }, { 1, 1, 0, 1, 0 }, { 0, 0, 1, 0, 1 }, { 1, 0, 1, 0, 0 }, { 0, 1, 0, 1, 0 } };
         mountains = pairs[pick][0];
         water = pairs[pick][1];
         city = pairs[pick][2];
@@ -239,8 +239,9 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
                     const float ca = std::cos(angle), sa = std::sin(angle);
                     const float hw = size * 0.9f, hh = size * 0.12f;
                     c.convexPolygon({ x - ca * hw + sa * hh, y + drift - sa * hw - ca * hh, x + ca * hw + sa * hh,
-                                      y + drift + sa * hw - ca * hh, x + ca * hw - sa * hh, y + drift + sa * hw + ca * hh,
-                                      x - ca * hw - sa * hh, y + drift - sa * hw + ca * hh },
+                                      y + drift + sa * hw - ca * hh, x + ca * hw - sa * hh,
+                                      y + drift + sa * hw + ca * hh, x - ca * hw - sa * hh,
+                                      y + drift - sa * hw + ca * hh },
                                     colour, alpha);
                 }
                 }
@@ -351,9 +352,8 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
     }
 
     // 10. Texture: paper-like grain and a gentle vignette.
-    const float grainAmount = styleId.contains(QLatin1String("watercolor")) || hasAny(words, { "paper", "film", "grain" })
-        ? 0.09f
-        : 0.035f;
+    const float grainAmount
+        = styleId.contains(QLatin1String("watercolor")) || hasAny(words, { "paper", "film", "grain" }) ? 0.09f : 0.035f;
     const std::uint64_t grainSeed = rng.next();
     m_layers.push_back([=](SketchCanvas &c, float) {
         c.grain(grainSeed, grainAmount);

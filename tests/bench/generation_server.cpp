@@ -33,8 +33,8 @@ double percentile(std::vector<double> values, double p)
 
 void print(const char *what, const std::vector<double> &ms)
 {
-    std::printf("  %-48s n=%-4zu median %7.2f ms   p99 %7.2f ms   max %7.2f ms\n", what, ms.size(),
-                percentile(ms, 50), percentile(ms, 99), ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()));
+    std::printf("  %-48s n=%-4zu median %7.2f ms   p99 %7.2f ms   max %7.2f ms\n", what, ms.size(), percentile(ms, 50),
+                percentile(ms, 99), ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()));
 }
 
 QString jobOf(const QJsonObject &frame)
@@ -64,8 +64,8 @@ int main(int argc, char *argv[])
     // 1. Round trips at full speed.
     {
         TestServer server;
-        if (!server.start({ QStringLiteral("--sketch-step-ms"), QStringLiteral("0"), QStringLiteral("--max-jobs-per-user"),
-                            QStringLiteral("100000") })) {
+        if (!server.start({ QStringLiteral("--sketch-step-ms"), QStringLiteral("0"),
+                            QStringLiteral("--max-jobs-per-user"), QStringLiteral("100000") })) {
             std::fprintf(stderr, "server: %s\n", qPrintable(server.errorString()));
             return 1;
         }
@@ -87,7 +87,8 @@ int main(int argc, char *argv[])
             if (!firstEventAt.contains(id))
                 firstEventAt.insert(id, now);
             if (frame.value(QStringLiteral("type")) == QLatin1String("job.state")
-                && frame.value(QStringLiteral("job")).toObject().value(QStringLiteral("state")) == QLatin1String("succeeded"))
+                && frame.value(QStringLiteral("job")).toObject().value(QStringLiteral("state"))
+                    == QLatin1String("succeeded"))
                 succeededAt.insert(id, now);
         };
         std::vector<double> firstEvent, succeeded, httpSubmit;
@@ -120,8 +121,9 @@ int main(int argc, char *argv[])
     // 2. Event delivery latency with 10 jobs running.
     {
         TestServer server;
-        if (!server.start({ QStringLiteral("--sketch-step-ms"), QStringLiteral("20"), QStringLiteral("--workers-generation"),
-                            QStringLiteral("10"), QStringLiteral("--max-jobs-per-user"), QStringLiteral("100") })) {
+        if (!server.start({ QStringLiteral("--sketch-step-ms"), QStringLiteral("20"),
+                            QStringLiteral("--workers-generation"), QStringLiteral("10"),
+                            QStringLiteral("--max-jobs-per-user"), QStringLiteral("100") })) {
             std::fprintf(stderr, "server: %s\n", qPrintable(server.errorString()));
             return 1;
         }
@@ -138,7 +140,8 @@ int main(int argc, char *argv[])
                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
                 delivery.push_back(double(now - frame.value(QStringLiteral("t_ms")).toInteger()));
             } else if (type == QLatin1String("job.state")
-                       && frame.value(QStringLiteral("job")).toObject().value(QStringLiteral("state")) == QLatin1String("succeeded")) {
+                       && frame.value(QStringLiteral("job")).toObject().value(QStringLiteral("state"))
+                           == QLatin1String("succeeded")) {
                 ++finished;
             }
         };
@@ -151,8 +154,9 @@ int main(int argc, char *argv[])
         wait.start();
         while (finished < 10 && wait.elapsed() < 120000)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
-        std::printf("Event delivery with 10 jobs running (--workers-generation 10, --sketch-step-ms 20, 4 x 256 px each;\n"
-                    "worker's progress call -> WebSocket client, millisecond clock):\n");
+        std::printf(
+            "Event delivery with 10 jobs running (--workers-generation 10, --sketch-step-ms 20, 4 x 256 px each;\n"
+            "worker's progress call -> WebSocket client, millisecond clock):\n");
         print("job.progress delivery", delivery);
         events.close();
         server.stop();

@@ -19,11 +19,16 @@ QString newId()
 
 QJsonObject imageRequest(const QString &prompt, int side, qint64 seed)
 {
-    return { { QStringLiteral("id"), newId() },         { QStringLiteral("prompt"), prompt },
-             { QStringLiteral("negative_prompt"), QString() }, { QStringLiteral("style"), QString() },
-             { QStringLiteral("media"), QStringLiteral("image") }, { QStringLiteral("width"), side },
-             { QStringLiteral("height"), side },         { QStringLiteral("count"), 1 },
-             { QStringLiteral("seed"), seed },           { QStringLiteral("provider"), QStringLiteral("sketch") },
+    return { { QStringLiteral("id"), newId() },
+             { QStringLiteral("prompt"), prompt },
+             { QStringLiteral("negative_prompt"), QString() },
+             { QStringLiteral("style"), QString() },
+             { QStringLiteral("media"), QStringLiteral("image") },
+             { QStringLiteral("width"), side },
+             { QStringLiteral("height"), side },
+             { QStringLiteral("count"), 1 },
+             { QStringLiteral("seed"), seed },
+             { QStringLiteral("provider"), QStringLiteral("sketch") },
              { QStringLiteral("model"), QStringLiteral("sketch-1") } };
 }
 
@@ -71,8 +76,7 @@ QJsonObject waitForFinal(ServerApi &api, const QString &token, const QString &id
         timeoutMs);
 }
 
-QJsonObject waitForState(ServerApi &api, const QString &token, const QString &id, const QString &state,
-                         int timeoutMs)
+QJsonObject waitForState(ServerApi &api, const QString &token, const QString &id, const QString &state, int timeoutMs)
 {
     return waitFor(
         api, token, id, [&](const QJsonObject &job) { return job.value(QStringLiteral("state")).toString() == state; },
@@ -110,8 +114,9 @@ bool EventSocket::open(const QUrl &serverUrl, const QString &token, qint64 since
         request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     m_frames.clear();
     m_socket.open(request);
-    return waitFor([](const QJsonObject &frame) { return frame.value(QStringLiteral("type")) == QLatin1String("hello"); },
-                   timeoutMs);
+    return waitFor(
+        [](const QJsonObject &frame) { return frame.value(QStringLiteral("type")) == QLatin1String("hello"); },
+        timeoutMs);
 }
 
 void EventSocket::close()

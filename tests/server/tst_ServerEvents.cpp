@@ -160,7 +160,8 @@ void TestServerEvents::reconnectGetsWhatItMissed()
     QVERIFY(events.open(m_server.url(), m_token));
     const QJsonObject first = imageRequest(QStringLiteral("before the gap"), 64, 1);
     QCOMPARE(m_api->post(QStringLiteral("/v1/generations"), first, m_token).status, 201);
-    QVERIFY(events.waitFor([&](const QJsonObject &f) { return isSucceeded(f, first.value(QStringLiteral("id")).toString()); }));
+    QVERIFY(events.waitFor(
+        [&](const QJsonObject &f) { return isSucceeded(f, first.value(QStringLiteral("id")).toString()); }));
     const qint64 seen = events.lastSeq();
     events.close();
 
@@ -168,7 +169,8 @@ void TestServerEvents::reconnectGetsWhatItMissed()
     const QJsonObject missed = imageRequest(QStringLiteral("during the gap"), 64, 2);
     const QString missedId = missed.value(QStringLiteral("id")).toString();
     QCOMPARE(m_api->post(QStringLiteral("/v1/generations"), missed, m_token).status, 201);
-    QCOMPARE(waitForFinal(*m_api, m_token, missedId).value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+    QCOMPARE(waitForFinal(*m_api, m_token, missedId).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
 
     QVERIFY(events.open(m_server.url(), m_token, seen));
     QVERIFY(events.waitFor([&](const QJsonObject &f) { return isSucceeded(f, missedId); }, 5000));

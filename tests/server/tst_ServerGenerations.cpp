@@ -111,19 +111,23 @@ void TestServerGenerations::jobRunsToSuccess()
         QCOMPARE(asset.value(QStringLiteral("generation_id")).toString(), id);
         QCOMPARE(asset.value(QStringLiteral("mime")).toString(), QStringLiteral("image/png"));
         QCOMPARE(asset.value(QStringLiteral("width")).toInt(), 96);
-        QCOMPARE(asset.value(QStringLiteral("prompt")).toString(), QStringLiteral("a lighthouse on a cliff above the sea"));
+        QCOMPARE(asset.value(QStringLiteral("prompt")).toString(),
+                 QStringLiteral("a lighthouse on a cliff above the sea"));
         QCOMPARE(asset.value(QStringLiteral("negative_prompt")).toString(), QStringLiteral("fog"));
         QCOMPARE(asset.value(QStringLiteral("seed")).toInteger(), 5);
         QCOMPARE(asset.value(QStringLiteral("provider")).toString(), QStringLiteral("sketch"));
         QCOMPARE(asset.value(QStringLiteral("model")).toString(), QStringLiteral("sketch-1"));
-        QCOMPARE(asset.value(QStringLiteral("processed_by")).toString(), QStringLiteral("Sketch (offline) on this server"));
+        QCOMPARE(asset.value(QStringLiteral("processed_by")).toString(),
+                 QStringLiteral("Sketch (offline) on this server"));
         QVERIFY(!asset.value(QStringLiteral("params")).toObject().contains(QStringLiteral("id")));
         QCOMPARE(asset.value(QStringLiteral("params")).toObject().value(QStringLiteral("count")).toInt(), 2);
         QVERIFY(asset.value(QStringLiteral("timings")).toObject().contains(QStringLiteral("run_ms")));
         // Nobody has opted in to training yet: everything is marked excluded.
         QCOMPARE(asset.value(QStringLiteral("excluded_from_training")).toBool(), true);
-        const QDateTime created = QDateTime::fromString(asset.value(QStringLiteral("created_at")).toString(), Qt::ISODate);
-        const QDateTime expires = QDateTime::fromString(asset.value(QStringLiteral("expires_at")).toString(), Qt::ISODate);
+        const QDateTime created
+            = QDateTime::fromString(asset.value(QStringLiteral("created_at")).toString(), Qt::ISODate);
+        const QDateTime expires
+            = QDateTime::fromString(asset.value(QStringLiteral("expires_at")).toString(), Qt::ISODate);
         QCOMPARE(created.daysTo(expires), 30);
         QVERIFY(asset.value(QStringLiteral("poster_url")).isNull());
 
@@ -135,7 +139,8 @@ void TestServerGenerations::jobRunsToSuccess()
                  asset.value(QStringLiteral("sha256")).toString());
     }
     // Two outputs of one job differ (each has its own variation of the scene).
-    QVERIFY(assets.at(0).toObject().value(QStringLiteral("sha256")) != assets.at(1).toObject().value(QStringLiteral("sha256")));
+    QVERIFY(assets.at(0).toObject().value(QStringLiteral("sha256"))
+            != assets.at(1).toObject().value(QStringLiteral("sha256")));
 }
 
 void TestServerGenerations::sameIdSameBodyIsIdempotent()
@@ -185,27 +190,43 @@ void TestServerGenerations::validationNamesTheField_data()
     QTest::addColumn<QString>("code");
     const QString image = QStringLiteral("image");
     const QString video = QStringLiteral("video");
-    QTest::newRow("empty prompt") << "prompt" << QJsonValue(QStringLiteral("   ")) << image << "prompt" << "required";
-    QTest::newRow("oversized prompt") << "prompt" << QJsonValue(QString(2001, u'a')) << image << "prompt" << "too_long";
-    QTest::newRow("prompt not text") << "prompt" << QJsonValue(42) << image << "prompt" << "wrong_type";
+    QTest::newRow("empty prompt") << "prompt" << QJsonValue(QStringLiteral("   ")) << image << "prompt"
+                                  << "required";
+    QTest::newRow("oversized prompt") << "prompt" << QJsonValue(QString(2001, u'a')) << image << "prompt"
+                                      << "too_long";
+    QTest::newRow("prompt not text") << "prompt" << QJsonValue(42) << image << "prompt"
+                                     << "wrong_type";
     QTest::newRow("oversized negative") << "negative_prompt" << QJsonValue(QString(1001, u'n')) << image
-                                        << "negative_prompt" << "too_long";
-    QTest::newRow("width too small") << "width" << QJsonValue(32) << image << "width" << "out_of_range";
-    QTest::newRow("height too large") << "height" << QJsonValue(4096) << image << "height" << "out_of_range";
-    QTest::newRow("width not multiple") << "width" << QJsonValue(100) << image << "width" << "not_multiple";
-    QTest::newRow("video side over 1280") << "width" << QJsonValue(1600) << video << "width" << "out_of_range";
-    QTest::newRow("zero results") << "count" << QJsonValue(0) << image << "count" << "out_of_range";
-    QTest::newRow("100 results") << "count" << QJsonValue(100) << image << "count" << "out_of_range";
+                                        << "negative_prompt"
+                                        << "too_long";
+    QTest::newRow("width too small") << "width" << QJsonValue(32) << image << "width"
+                                     << "out_of_range";
+    QTest::newRow("height too large") << "height" << QJsonValue(4096) << image << "height"
+                                      << "out_of_range";
+    QTest::newRow("width not multiple") << "width" << QJsonValue(100) << image << "width"
+                                        << "not_multiple";
+    QTest::newRow("video side over 1280") << "width" << QJsonValue(1600) << video << "width"
+                                          << "out_of_range";
+    QTest::newRow("zero results") << "count" << QJsonValue(0) << image << "count"
+                                  << "out_of_range";
+    QTest::newRow("100 results") << "count" << QJsonValue(100) << image << "count"
+                                 << "out_of_range";
     QTest::newRow("unknown provider") << "provider" << QJsonValue(QStringLiteral("imaginary")) << image << "provider"
                                       << "unknown";
     QTest::newRow("unknown model") << "model" << QJsonValue(QStringLiteral("sketch-99")) << image << "model"
                                    << "unknown";
-    QTest::newRow("negative duration") << "duration_s" << QJsonValue(-2) << video << "duration_s" << "out_of_range";
-    QTest::newRow("duration over 10 s") << "duration_s" << QJsonValue(11) << video << "duration_s" << "out_of_range";
-    QTest::newRow("fps too low") << "fps" << QJsonValue(5) << video << "fps" << "out_of_range";
-    QTest::newRow("id not a uuid") << "id" << QJsonValue(QStringLiteral("job-1")) << image << "id" << "invalid";
-    QTest::newRow("id missing") << "id" << QJsonValue() << image << "id" << "required";
-    QTest::newRow("seed negative") << "seed" << QJsonValue(-1) << image << "seed" << "out_of_range";
+    QTest::newRow("negative duration") << "duration_s" << QJsonValue(-2) << video << "duration_s"
+                                       << "out_of_range";
+    QTest::newRow("duration over 10 s") << "duration_s" << QJsonValue(11) << video << "duration_s"
+                                        << "out_of_range";
+    QTest::newRow("fps too low") << "fps" << QJsonValue(5) << video << "fps"
+                                 << "out_of_range";
+    QTest::newRow("id not a uuid") << "id" << QJsonValue(QStringLiteral("job-1")) << image << "id"
+                                   << "invalid";
+    QTest::newRow("id missing") << "id" << QJsonValue() << image << "id"
+                                << "required";
+    QTest::newRow("seed negative") << "seed" << QJsonValue(-1) << image << "seed"
+                                   << "out_of_range";
 }
 
 void TestServerGenerations::validationNamesTheField()
@@ -215,9 +236,8 @@ void TestServerGenerations::validationNamesTheField()
     QFETCH(QString, media);
     QFETCH(QString, field);
     QFETCH(QString, code);
-    QJsonObject body = media == QLatin1String("video")
-        ? videoRequest(QStringLiteral("valid words"), 128, 128, 1, 12)
-        : imageRequest(QStringLiteral("valid words"));
+    QJsonObject body = media == QLatin1String("video") ? videoRequest(QStringLiteral("valid words"), 128, 128, 1, 12)
+                                                       : imageRequest(QStringLiteral("valid words"));
     if (value.isNull())
         body.remove(key);
     else
@@ -313,7 +333,10 @@ void TestServerGenerations::listIsNewestFirstAndPaged()
              QStringLiteral("out_of_range"));
     QCOMPARE(m_api->get(QStringLiteral("/v1/generations?before=%%%"), m_token).status, 422);
     // The other user's list is empty of these.
-    QVERIFY(m_api->get(QStringLiteral("/v1/generations"), m_otherToken).json.value(QStringLiteral("items")).toArray().isEmpty());
+    QVERIFY(m_api->get(QStringLiteral("/v1/generations"), m_otherToken)
+                .json.value(QStringLiteral("items"))
+                .toArray()
+                .isEmpty());
 }
 
 void TestServerGenerations::contentHasTypeEtagAndRanges()
@@ -327,10 +350,10 @@ void TestServerGenerations::contentHasTypeEtagAndRanges()
     QCOMPARE(etag, '"' + asset.value(QStringLiteral("sha256")).toString().toLatin1() + '"');
     QCOMPARE(full.headers.value("content-length").toLongLong(), full.body.size());
 
-    const QByteArray head = ServerApi::rawExchange(
-        m_server.url(),
-        "GET " + url.toLatin1() + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_token.toLatin1()
-            + "\r\nRange: bytes=0-7\r\nConnection: close\r\n\r\n");
+    const QByteArray head
+        = ServerApi::rawExchange(m_server.url(),
+                                 "GET " + url.toLatin1() + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                     + m_token.toLatin1() + "\r\nRange: bytes=0-7\r\nConnection: close\r\n\r\n");
     QCOMPARE(ServerApi::statusOfRaw(head), 206);
     QVERIFY(head.contains(QByteArray("Content-Range: bytes 0-7/" + QByteArray::number(full.body.size()))));
     QVERIFY(head.endsWith(full.body.left(8)));
@@ -342,9 +365,10 @@ void TestServerGenerations::contentHasTypeEtagAndRanges()
     QCOMPARE(ServerApi::statusOfRaw(notModified), 304);
 
     // Images have no poster.
-    QCOMPARE(m_api->get(QStringLiteral("/v1/assets/%1/poster").arg(asset.value(QStringLiteral("id")).toString()), m_token)
-                 .status,
-             404);
+    QCOMPARE(
+        m_api->get(QStringLiteral("/v1/assets/%1/poster").arg(asset.value(QStringLiteral("id")).toString()), m_token)
+            .status,
+        404);
     QCOMPARE(m_api->get(url).status, 401);
 }
 
@@ -365,13 +389,15 @@ void TestServerGenerations::moderationBlocksBeforeQueueing()
 
     // No work was done: it stays blocked, never started, no assets.
     QTest::qWait(200);
-    const QJsonObject job = m_api->get(QStringLiteral("/v1/generations/") + body.value(QStringLiteral("id")).toString(), m_token).json;
+    const QJsonObject job
+        = m_api->get(QStringLiteral("/v1/generations/") + body.value(QStringLiteral("id")).toString(), m_token).json;
     QCOMPARE(job.value(QStringLiteral("state")).toString(), QStringLiteral("blocked"));
     QVERIFY(job.value(QStringLiteral("started_at")).isNull());
     QVERIFY(job.value(QStringLiteral("assets")).toArray().isEmpty());
     // A blocked job cannot be cancelled: it already ended.
-    QCOMPARE(m_api->post(QStringLiteral("/v1/generations/%1/cancel").arg(body.value(QStringLiteral("id")).toString()), {},
-                         m_token)
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/v1/generations/%1/cancel").arg(body.value(QStringLiteral("id")).toString()),
+                        {}, m_token)
                  .errorCode(),
              QStringLiteral("not_cancellable"));
 }
@@ -380,9 +406,11 @@ void TestServerGenerations::otherUsersSeeNothing()
 {
     const QJsonObject job = submitAndFinish(imageRequest(QStringLiteral("private sketch"), 64, 2));
     const QString id = job.value(QStringLiteral("id")).toString();
-    const QString assetId = job.value(QStringLiteral("assets")).toArray().first().toObject().value(QStringLiteral("id")).toString();
+    const QString assetId
+        = job.value(QStringLiteral("assets")).toArray().first().toObject().value(QStringLiteral("id")).toString();
     QVERIFY(!assetId.isEmpty());
-    const QStringList paths { QStringLiteral("/v1/generations/") + id, QStringLiteral("/v1/assets/%1/content").arg(assetId),
+    const QStringList paths { QStringLiteral("/v1/generations/") + id,
+                              QStringLiteral("/v1/assets/%1/content").arg(assetId),
                               QStringLiteral("/v1/assets/%1/poster").arg(assetId) };
     for (const QString &path : paths) {
         const ApiReply reply = m_api->get(path, m_otherToken);
@@ -397,8 +425,8 @@ void TestServerGenerations::otherUsersSeeNothing()
 void TestServerGenerations::cancelAfterTheEndIsRefused()
 {
     const QJsonObject job = submitAndFinish(imageRequest(QStringLiteral("already done"), 64, 2));
-    const ApiReply reply
-        = m_api->post(QStringLiteral("/v1/generations/%1/cancel").arg(job.value(QStringLiteral("id")).toString()), {}, m_token);
+    const ApiReply reply = m_api->post(
+        QStringLiteral("/v1/generations/%1/cancel").arg(job.value(QStringLiteral("id")).toString()), {}, m_token);
     QCOMPARE(reply.status, 409);
     QCOMPARE(reply.errorCode(), QStringLiteral("not_cancellable"));
 }
@@ -419,17 +447,21 @@ void TestServerGenerations::storedRecords()
     QVERIFY(ServerApi::countRows(m_server.dataDir(), QStringLiteral("moderation_decisions"),
                                  QStringLiteral("outcome = 'allowed'"))
             > 5);
-    QCOMPARE(ServerApi::countRows(m_server.dataDir(), QStringLiteral("assets"), QStringLiteral("excluded_from_training = 0")), 0);
+    QCOMPARE(ServerApi::countRows(m_server.dataDir(), QStringLiteral("assets"),
+                                  QStringLiteral("excluded_from_training = 0")),
+             0);
 
     // Every blob is named by the SHA-256 of its bytes, in a folder named by the hash's first two characters.
     const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
     int blobs = 0;
-    QDirIterator it(m_server.dataDir() + QStringLiteral("/blobs"), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    QDirIterator it(m_server.dataDir() + QStringLiteral("/blobs"), QDir::Files | QDir::Hidden,
+                    QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QFileInfo info(it.next());
         QVERIFY2(hex.match(info.fileName()).hasMatch(), qPrintable(info.fileName()));
         QCOMPARE(info.dir().dirName(), info.fileName().left(2));
-        QCOMPARE(info.dir().absolutePath(), QDir(m_server.dataDir() + QStringLiteral("/blobs/") + info.fileName().left(2)).absolutePath());
+        QCOMPARE(info.dir().absolutePath(),
+                 QDir(m_server.dataDir() + QStringLiteral("/blobs/") + info.fileName().left(2)).absolutePath());
         QFile file(info.filePath());
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex()),

@@ -20,9 +20,9 @@ QJsonObject longJob()
     return videoRequest(QStringLiteral("a long slow film of the sea"), 64, 64, 10, 30, 1);
 }
 
-const QStringList kSlowServer { QStringLiteral("--sketch-step-ms"), QStringLiteral("100"),
+const QStringList kSlowServer { QStringLiteral("--sketch-step-ms"),     QStringLiteral("100"),
                                 QStringLiteral("--workers-generation"), QStringLiteral("1"),
-                                QStringLiteral("--max-jobs-per-user"), QStringLiteral("3") };
+                                QStringLiteral("--max-jobs-per-user"),  QStringLiteral("3") };
 
 QString makeInstallSecret()
 {
@@ -121,14 +121,18 @@ void TestServerJobControl::perUserLimit()
     const ApiReply refused = submit(imageRequest(QStringLiteral("one too many"), 64, 1));
     QCOMPARE(refused.status, 429);
     QCOMPARE(refused.errorCode(), QStringLiteral("too_many_jobs"));
-    QVERIFY(refused.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(
-        QStringLiteral("3")));
+    QVERIFY(refused.json.value(QStringLiteral("error"))
+                .toObject()
+                .value(QStringLiteral("message"))
+                .toString()
+                .contains(QStringLiteral("3")));
     // The limit is per user: someone else may still submit.
     const QString other = signUp(*m_api, QStringLiteral("neighbour@example.com"));
     const QJsonObject theirs = imageRequest(QStringLiteral("not affected"), 64, 1);
     QCOMPARE(m_api->post(QStringLiteral("/v1/generations"), theirs, other).status, 201);
-    QCOMPARE(m_api->post(QStringLiteral("/v1/generations/%1/cancel").arg(theirs.value(QStringLiteral("id")).toString()),
-                         {}, other)
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/v1/generations/%1/cancel").arg(theirs.value(QStringLiteral("id")).toString()),
+                        {}, other)
                  .status,
              200);
     // A freed slot can be used again.
@@ -152,9 +156,9 @@ void TestServerJobControl::hostedRestartFailsUnfinishedJobs()
     QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
     m_api = std::make_unique<ServerApi>(m_server.url());
     for (const QJsonObject &body : { running, queued }) {
-        const QJsonObject job = m_api->get(QStringLiteral("/v1/generations/") + body.value(QStringLiteral("id")).toString(),
-                                           m_token)
-                                    .json;
+        const QJsonObject job
+            = m_api->get(QStringLiteral("/v1/generations/") + body.value(QStringLiteral("id")).toString(), m_token)
+                  .json;
         QCOMPARE(job.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
         QCOMPARE(job.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
                  QStringLiteral("interrupted"));

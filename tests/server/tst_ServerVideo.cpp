@@ -126,8 +126,8 @@ void TestServerVideo::videoDecodesAsRequested()
     QFETCH(int, height);
     QFETCH(double, duration);
     QFETCH(int, fps);
-    const QJsonObject body = videoRequest(QStringLiteral("a paper boat drifting on a river at dusk"), width, height,
-                                          duration, fps, 11);
+    const QJsonObject body
+        = videoRequest(QStringLiteral("a paper boat drifting on a river at dusk"), width, height, duration, fps, 11);
     QCOMPARE(m_api->post(QStringLiteral("/v1/generations"), body, m_token).status, 201);
     const QJsonObject job = waitForFinal(*m_api, m_token, body.value(QStringLiteral("id")).toString(), 60000);
     QCOMPARE(job.value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
