@@ -143,9 +143,11 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
         saturation = 0.05f;
     const float harmony = rng.chance(0.5f) ? 150.0f : 200.0f; // complementary-ish accent
 
-    const Rgb skyTop = night ? Rgb::fromHsv(hue + 20, saturation * 0.9f, 0.12f)
+    // Night skies lean towards blue whatever the colour words say; those still tint the rest.
+    const float skyHue = night ? hue * 0.3f + 228.0f * 0.7f : hue;
+    const Rgb skyTop = night ? Rgb::fromHsv(skyHue + 10, saturation * 0.9f + 0.1f, 0.14f)
                              : Rgb::fromHsv(hue + (dusk ? 250 : 15), saturation * 0.55f, value * 0.62f);
-    const Rgb skyBottom = night ? Rgb::fromHsv(hue - 10, saturation * 0.7f, 0.38f)
+    const Rgb skyBottom = night ? Rgb::fromHsv(skyHue - 10, saturation * 0.7f, 0.4f)
                                 : Rgb::fromHsv(hue + (dusk ? 10 : -25), saturation * (dusk ? 0.9f : 0.35f), value);
     const Rgb accent = Rgb::fromHsv(hue + harmony, std::min(1.0f, saturation + 0.15f), std::min(1.0f, value + 0.05f));
     const Rgb midTone = Rgb::fromHsv(hue + 35, saturation * 0.8f, value * 0.6f);
@@ -153,7 +155,8 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
     const Rgb light = Rgb::fromHsv(hue + 50, saturation * 0.3f, 1.0f);
 
     // Themes from the words; prompts that name none get two picked by their own hash.
-    bool mountains = hasAny(words, { "mountain", "hill", "peak", "valley", "landscape", "alps", "canyon", "cliff" });
+    bool mountains = hasAny(words, { "mountain", "hill", "peak", "valley", "landscape", "alps", "canyon", "cliff",
+                                     "desert", "dune" });
     bool water = hasAny(words, { "sea", "ocean", "lake", "river", "water", "wave", "beach", "harbor", "harbour" });
     bool city = hasAny(words, { "city", "building", "tower", "skyline", "street", "town", "skyscraper", "castle" });
     bool forest = hasAny(words, { "forest", "tree", "wood", "woods", "pine", "jungle", "garden", "flower" });
