@@ -7,13 +7,18 @@
 #include "auth/PasswordHasher.h"
 #include "common/Clock.h"
 #include "common/Logging.h"
+#include "consent/ConsentEndpoints.h"
+#include "consent/ConsentStore.h"
+#include "consent/ReceiptSigner.h"
 #include "http/HttpServer.h"
+#include "http/RequestLog.h"
 #include "http/Router.h"
 #include "http/WorkerPool.h"
 #include "mail/MailOutbox.h"
 #include "notice/PrivacyNotice.h"
 #include "storage/Database.h"
 #include "system/SystemEndpoints.h"
+#include "telemetry/TelemetryEndpoints.h"
 
 #include <QDir>
 #include <boost/asio/io_context.hpp>
@@ -35,7 +40,7 @@ int ServerApp::run()
     }
     QString error;
     PrivacyNotice notice;
-    if (!notice.load(m_options.noticeFile, &error)) {
+    if (!notice.load(m_options.noticeFiles, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 2;
     }
@@ -46,6 +51,17 @@ int ServerApp::run()
     }
 
     Clock clock;
+    notice.setClock(&clock);
+    ReceiptSigner signer;
+    if (!signer.initialise(m_options.dataDir, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    RequestLog requestLog;
+    if (!m_options.requestLogFile.isEmpty() && !requestLog.open(m_options.requestLogFile, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
     const PasswordHasher hasher;
     LoginThrottle throttle(clock, m_options.loginAddressLimit, std::chrono::minutes(15));
     const MailOutbox outbox(QDir(m_options.dataDir).filePath(QStringLiteral("outbox")), clock);
@@ -57,6 +73,12 @@ int ServerApp::run()
     AuthEndpoints auth({ m_options.localMode, m_options.accessTtlSeconds, 30LL * 24 * 3600 }, store, hasher, throttle,
                        outbox, notice, clock);
     auth.registerRoutes(router);
+    const ConsentStore consentStore(database, signer);
+    ConsentEndpoints consent({ std::int64_t(m_options.reconsentDays) * 24 * 3600 * 1000 }, consentStore, signer, auth,
+                             notice, clock);
+    consent.registerRoutes(router);
+    TelemetryEndpoints telemetry(database, auth, consent, consentStore, clock);
+    telemetry.registerRoutes(router);
 
     WorkerPool workers(m_options.workerThreads, [] { Database::closeThreadConnection(); });
     HttpServer::Settings settings;
@@ -67,6 +89,7 @@ int ServerApp::run()
     settings.idleTimeout = std::chrono::milliseconds(m_options.idleTimeoutMs);
     settings.tlsCertificateFile = m_options.tlsCertificateFile;
     settings.tlsKeyFile = m_options.tlsKeyFile;
+    settings.requestLog = requestLog.isOpen() ? &requestLog : nullptr;
     HttpServer server(settings, router, workers);
     if (!server.listen(&error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
