@@ -338,7 +338,10 @@ QJsonObject ConsentManager::currentChoicesJson() const
 
 bool ConsentManager::rotateIfReenabling(const QString &purpose, bool granted)
 {
-    if (purpose != kAnalytics || !granted || isGranted(kAnalytics) || !m_analyticsUsedInstalls.contains(m_installId))
+    // Only after an explicit refusal on an install that had sent analytics; a choice that merely
+    // went stale (notice change, interval) keeps the install id.
+    if (purpose != kAnalytics || !granted || m_purposes.value(kAnalytics).state != kDenied
+        || !m_analyticsUsedInstalls.contains(m_installId))
         return false;
     // Like Glean's client id: data sent before the withdrawal cannot be linked to data after it.
     const QString previous = m_installId;
