@@ -51,6 +51,8 @@ public:
     // Purposes to ask about now (empty: nothing to ask). Meaningful once isReady().
     QStringList questions() const { return m_questions; }
     bool isReady() const { return m_ready; }
+    // Someone is signed in (start() called and not stopped).
+    bool isActive() const { return m_active; }
     // No choice was ever made on this install for this account.
     bool isFirstRun() const { return !m_answeredOnce; }
 

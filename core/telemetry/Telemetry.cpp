@@ -128,7 +128,8 @@ void Telemetry::onConsentChanged()
                 m_deletionTimer.start(0);
         }
     }
-    if (!m_deletions.isEmpty() && !m_deletionTimer.isActive() && !m_sending && m_consent->accountId().size())
+    // A deletion left over from before a restart goes as soon as someone is signed in again.
+    if (!m_deletions.isEmpty() && !m_deleting && !m_sending && m_consent->isActive())
         m_deletionTimer.start(0);
 }
 
@@ -257,7 +258,7 @@ void Telemetry::flush()
 
 void Telemetry::sendDeletion()
 {
-    if (m_deletions.isEmpty() || m_deleting || m_sending || m_consent->accountId().isEmpty())
+    if (m_deletions.isEmpty() || m_deleting || m_sending || !m_consent->isActive())
         return;
     m_deleting = true;
     const QString install = m_deletions.first();

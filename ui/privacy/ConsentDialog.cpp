@@ -60,6 +60,18 @@ ConsentDialog::ConsentDialog(const core::PrivacyNotice &notice, const QStringLis
         content);
     intro->setObjectName(QStringLiteral("consentIntro"));
     body->addWidget(intro);
+    if (!firstRun) {
+        QStringList changes;
+        for (const core::PrivacyNotice::Change &change : notice.summaryOfChanges) {
+            if (change.purpose.isEmpty() || purposes.contains(change.purpose))
+                changes << QStringLiteral("• ") + change.change;
+        }
+        if (!changes.isEmpty()) {
+            QLabel *what = wrapped(tr("What changed:\n%1").arg(changes.join(u'\n')), content);
+            what->setObjectName(QStringLiteral("consentChanges"));
+            body->addWidget(what);
+        }
+    }
 
     const auto addPurpose = [&](const QString &id, QVBoxLayout *into) {
         const core::PrivacyNotice::PurposeText text = notice.purpose(id);
@@ -91,13 +103,10 @@ ConsentDialog::ConsentDialog(const core::PrivacyNotice &notice, const QStringLis
     const QStringList separate { QStringLiteral("model_training"), QStringLiteral("marketing_email") };
     auto *measuringLayout = new QVBoxLayout;
     auto *separateLayout = new QVBoxLayout;
-    for (const QString &id : purposes) {
-        if (measuring.contains(id))
-            m_boxes.insert(id, addPurpose(id, measuringLayout));
-    }
-    for (const QString &id : purposes) {
-        if (separate.contains(id))
-            m_boxes.insert(id, addPurpose(id, separateLayout));
+    // Always in the same order, whatever order the question came in.
+    for (const QString &id : measuring + separate) {
+        if (purposes.contains(id))
+            m_boxes.insert(id, addPurpose(id, measuring.contains(id) ? measuringLayout : separateLayout));
     }
     if (!measuringLayout->isEmpty()) {
         body->addWidget(heading(tr("Measuring and advertising"), content));
@@ -158,7 +167,7 @@ ConsentDialog::ConsentDialog(const core::PrivacyNotice &notice, const QStringLis
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(scroll, 1);
     layout->addLayout(row);
-    resize(620, firstRun ? 640 : 420);
+    resize(640, firstRun ? 700 : 420);
 
     connect(acceptAll, &QPushButton::clicked, this, [this] {
         for (QCheckBox *box : std::as_const(m_boxes))

@@ -85,6 +85,8 @@ TelemetryInspector::TelemetryInspector(core::Telemetry *telemetry, core::ApiClie
     m_activity->setRootIsDecorated(false);
     m_activity->setHeaderLabels({ tr("Time"), tr("Destination"), tr("Purpose"), tr("Request"), tr("Outcome") });
     m_activity->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_activity->header()->setObjectName(QStringLiteral("networkActivityHeader"));
+    m_activity->header()->setAccessibleName(tr("Network activity columns"));
     m_activity->setMaximumHeight(180);
 
     auto *layout = new QVBoxLayout(this);
