@@ -201,7 +201,8 @@ void ApiClient::recordActivity(const ApiRequest &request, bool sent, bool gpc)
     NetworkActivity entry;
     entry.time = QDateTime::currentDateTimeUtc();
     const QUrl url = urlFor(request.path);
-    entry.destination = url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo);
+    entry.destination
+        = url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo);
     entry.method = QString::fromLatin1(request.method);
     entry.path = url.path();
     entry.purpose = request.purpose;

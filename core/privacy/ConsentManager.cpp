@@ -12,7 +12,6 @@
 #include <QSysInfo>
 #include <QUrlQuery>
 #include <QUuid>
-
 #include <openssl/evp.h>
 
 namespace pygmi::core {
@@ -155,10 +154,11 @@ void ConsentManager::save() const
 {
     QJsonObject purposes;
     for (auto it = m_purposes.constBegin(); it != m_purposes.constEnd(); ++it) {
-        purposes.insert(it.key(), QJsonObject { { QStringLiteral("state"), it->state },
-                                                { QStringLiteral("stale"), it->stale },
-                                                { QStringLiteral("expired"), it->expired },
-                                                { QStringLiteral("decided_at"), it->decidedAt } });
+        purposes.insert(it.key(),
+                        QJsonObject { { QStringLiteral("state"), it->state },
+                                      { QStringLiteral("stale"), it->stale },
+                                      { QStringLiteral("expired"), it->expired },
+                                      { QStringLiteral("decided_at"), it->decidedAt } });
     }
     QJsonArray upcoming;
     for (const PrivacyNotice &notice : m_upcoming)
@@ -310,7 +310,8 @@ void ConsentManager::applyServerView(const QJsonObject &view)
         m_purposes.insert(it.key(), state);
     }
     m_answeredOnce = anyAnswer;
-    const bool honoured = view.value(QLatin1String("sale_share_opt_out")).toObject().value(QLatin1String("honoured")).toBool();
+    const bool honoured
+        = view.value(QLatin1String("sale_share_opt_out")).toObject().value(QLatin1String("honoured")).toBool();
     m_optOutHonoured = honoured;
     m_reconsentDays = view.value(QLatin1String("reconsent_interval_days")).toInt(m_reconsentDays);
     QStringList questions;
@@ -392,8 +393,7 @@ void ConsentManager::setChoice(const QString &purpose, bool granted)
     save();
     emit changed(); // synchronously: a withdrawal stops processing before anything else happens
     emit questionsChanged();
-    const QJsonObject body = rotated ? currentChoicesJson()
-                                     : QJsonObject { { purpose, granted ? kGranted : kDenied } };
+    const QJsonObject body = rotated ? currentChoicesJson() : QJsonObject { { purpose, granted ? kGranted : kDenied } };
     queue(body, !granted && wasGranted ? QStringLiteral("withdraw") : QStringLiteral("toggle"),
           QStringLiteral("settings"));
 }
@@ -520,7 +520,8 @@ void ConsentManager::addReceipts(const QJsonArray &receipts)
     for (const QJsonObject &receipt : std::as_const(stored))
         known.insert(receipt.value(QLatin1String("event")).toObject().value(QLatin1String("event_id")).toString());
     for (const QJsonValue &value : receipts) {
-        const QString id = value.toObject().value(QLatin1String("event")).toObject().value(QLatin1String("event_id")).toString();
+        const QString id
+            = value.toObject().value(QLatin1String("event")).toObject().value(QLatin1String("event_id")).toString();
         if (!known.contains(id)) {
             stored.append(value.toObject());
             known.insert(id);

@@ -11,7 +11,6 @@
 #include <QMap>
 #include <QObject>
 #include <QTimer>
-
 #include <functional>
 #include <optional>
 

@@ -30,8 +30,8 @@ PrivacyNotice PrivacyNotice::fromJson(const QJsonObject &json)
         notice.materialChanges.append(value.toString());
     for (const QJsonValue &value : json.value(QLatin1String("summary_of_changes")).toArray()) {
         const QJsonObject object = value.toObject();
-        notice.summaryOfChanges.append({ object.value(QLatin1String("purpose")).toString(),
-                                         object.value(QLatin1String("change")).toString() });
+        notice.summaryOfChanges.append(
+            { object.value(QLatin1String("purpose")).toString(), object.value(QLatin1String("change")).toString() });
     }
     notice.retention = json.value(QLatin1String("retention")).toArray();
     notice.processors = json.value(QLatin1String("processors")).toArray();
@@ -50,8 +50,8 @@ QJsonObject PrivacyNotice::toJson() const
                                           { QStringLiteral("required"), text.required } });
     QJsonArray summary;
     for (const Change &change : summaryOfChanges)
-        summary.append(QJsonObject { { QStringLiteral("purpose"), change.purpose },
-                                     { QStringLiteral("change"), change.change } });
+        summary.append(
+            QJsonObject { { QStringLiteral("purpose"), change.purpose }, { QStringLiteral("change"), change.change } });
     return QJsonObject { { QStringLiteral("version"), version },
                          { QStringLiteral("title"), title },
                          { QStringLiteral("effective_date"), effectiveDate.toString(Qt::ISODate) },

@@ -118,8 +118,8 @@ void Telemetry::onConsentChanged()
         const QString install = m_collectingFor;
         stopAndForget();
         // A sign-out is not a withdrawal: only a real refusal erases the server's copy.
-        if (!install.isEmpty() && m_consent->accountId().size() && m_consent->purposeState(QStringLiteral("analytics")).state
-                                                                        == QLatin1String("denied")) {
+        if (!install.isEmpty() && m_consent->accountId().size()
+            && m_consent->purposeState(QStringLiteral("analytics")).state == QLatin1String("denied")) {
             if (!m_deletions.contains(install))
                 m_deletions.append(install);
             saveDeletions();
@@ -267,8 +267,8 @@ void Telemetry::sendDeletion()
     request.path = QStringLiteral("/v1/telemetry/deletion-request");
     // Necessary: a privacy request must go out precisely because analytics is off.
     request.purpose = Purpose::Necessary;
-    request.rawBody = QJsonDocument(QJsonObject { { QStringLiteral("install_id"), install } })
-                          .toJson(QJsonDocument::Compact);
+    request.rawBody
+        = QJsonDocument(QJsonObject { { QStringLiteral("install_id"), install } }).toJson(QJsonDocument::Compact);
     const QByteArray bytes = request.rawBody;
     m_api->send(request, this, [this, install, bytes](const ApiResponse &response) {
         m_deleting = false;

@@ -344,9 +344,10 @@ HttpResponse ConsentEndpoints::history(const HttpRequest &request)
 
 HttpResponse ConsentEndpoints::receiptKey(const HttpRequest &)
 {
-    return HttpResponse::json(200, QJsonObject { { QStringLiteral("alg"), QStringLiteral("Ed25519") },
-                                                 { QStringLiteral("key_id"), m_signer.keyId() },
-                                                 { QStringLiteral("public_key"), m_signer.publicKeyBase64Url() } });
+    return HttpResponse::json(200,
+                              QJsonObject { { QStringLiteral("alg"), QStringLiteral("Ed25519") },
+                                            { QStringLiteral("key_id"), m_signer.keyId() },
+                                            { QStringLiteral("public_key"), m_signer.publicKeyBase64Url() } });
 }
 
 HttpResponse ConsentEndpoints::getPolicy(const HttpRequest &request)
@@ -363,7 +364,8 @@ HttpResponse ConsentEndpoints::getPolicy(const HttpRequest &request)
         AuthEndpoints::Caller caller;
         if (auto refused = m_auth.authenticate(request, &caller))
             return *refused;
-        answer.insert(QStringLiteral("acknowledged_versions"), QJsonArray::fromStringList(m_store.acknowledged(caller.userId)));
+        answer.insert(QStringLiteral("acknowledged_versions"),
+                      QJsonArray::fromStringList(m_store.acknowledged(caller.userId)));
     }
     return HttpResponse::json(200, answer);
 }

@@ -190,8 +190,8 @@ void ConsentStore::clearOptOut(const QString &userId) const
 
 QStringList ConsentStore::acknowledged(const QString &userId) const
 {
-    QSqlQuery query = m_database.prepare(
-        QStringLiteral("SELECT notice_version FROM policy_acknowledgements WHERE user_id = ? ORDER BY acknowledged_at"));
+    QSqlQuery query = m_database.prepare(QStringLiteral(
+        "SELECT notice_version FROM policy_acknowledgements WHERE user_id = ? ORDER BY acknowledged_at"));
     query.addBindValue(userId);
     Database::exec(query);
     QStringList versions;

@@ -44,7 +44,10 @@ public:
     // Empty list: the built-in sample. False (with `error`) if a file is missing or malformed,
     // or two files share a version.
     bool load(const QStringList &paths, QString *error);
-    bool load(const QString &path, QString *error) { return load(path.isEmpty() ? QStringList() : QStringList { path }, error); }
+    bool load(const QString &path, QString *error)
+    {
+        return load(path.isEmpty() ? QStringList() : QStringList { path }, error);
+    }
     // Without a clock every notice counts as in force (the newest wins).
     void setClock(const Clock *clock) { m_clock = clock; }
 

@@ -94,9 +94,11 @@ int TelemetryEndpoints::retentionDays(const QString &name)
 
 void TelemetryEndpoints::registerRoutes(Router &router)
 {
-    router.add("POST", "/v1/telemetry", [this](const HttpRequest &request) { return intake(request); }, kBodyLimit);
-    router.add("POST", "/v1/telemetry/deletion-request",
-               [this](const HttpRequest &request) { return deletionRequest(request); }, 4 * 1024);
+    router.add(
+        "POST", "/v1/telemetry", [this](const HttpRequest &request) { return intake(request); }, kBodyLimit);
+    router.add(
+        "POST", "/v1/telemetry/deletion-request",
+        [this](const HttpRequest &request) { return deletionRequest(request); }, 4 * 1024);
     router.add("GET", "/v1/telemetry/stored", [this](const HttpRequest &request) { return stored(request); });
 }
 
@@ -135,8 +137,8 @@ HttpResponse TelemetryEndpoints::intake(const HttpRequest &request)
         body.fail(QStringLiteral("batch_id"), QStringLiteral("invalid"));
     const QJsonValue rawEvents = object.value(QLatin1String("events"));
     if (!rawEvents.isArray())
-        body.fail(QStringLiteral("events"), rawEvents.isUndefined() ? QStringLiteral("required")
-                                                                    : QStringLiteral("wrong_type"));
+        body.fail(QStringLiteral("events"),
+                  rawEvents.isUndefined() ? QStringLiteral("required") : QStringLiteral("wrong_type"));
     const QJsonArray events = rawEvents.toArray();
     if (rawEvents.isArray() && (events.isEmpty() || events.size() > kMaxEvents))
         body.fail(QStringLiteral("events"), events.isEmpty() ? QStringLiteral("required") : QStringLiteral("too_long"));
@@ -173,8 +175,8 @@ HttpResponse TelemetryEndpoints::intake(const HttpRequest &request)
     seen.addBindValue(*batchId);
     Database::exec(seen);
     if (seen.next())
-        return HttpResponse::json(200, QJsonObject { { QStringLiteral("accepted"), 0 },
-                                                     { QStringLiteral("duplicate"), true } });
+        return HttpResponse::json(
+            200, QJsonObject { { QStringLiteral("accepted"), 0 }, { QStringLiteral("duplicate"), true } });
     seen.finish();
     for (const QJsonValue &value : events) {
         const QJsonObject event = value.toObject();
@@ -196,8 +198,8 @@ HttpResponse TelemetryEndpoints::intake(const HttpRequest &request)
         Database::exec(insert);
     }
     transaction.commit();
-    return HttpResponse::json(202, QJsonObject { { QStringLiteral("accepted"), events.size() },
-                                                 { QStringLiteral("duplicate"), false } });
+    return HttpResponse::json(
+        202, QJsonObject { { QStringLiteral("accepted"), events.size() }, { QStringLiteral("duplicate"), false } });
 }
 
 HttpResponse TelemetryEndpoints::deletionRequest(const HttpRequest &request)
@@ -244,13 +246,12 @@ HttpResponse TelemetryEndpoints::stored(const HttpRequest &request)
     if (auto refused = checkInstall(installId, caller.userId))
         return *refused;
     sweep();
-    QSqlQuery count
-        = m_database.prepare(QStringLiteral("SELECT COUNT(*) FROM telemetry_events WHERE install_id = ?"));
+    QSqlQuery count = m_database.prepare(QStringLiteral("SELECT COUNT(*) FROM telemetry_events WHERE install_id = ?"));
     count.addBindValue(installId);
     Database::exec(count);
     const qint64 events = count.next() ? count.value(0).toLongLong() : 0;
-    return HttpResponse::json(200, QJsonObject { { QStringLiteral("install_id"), installId },
-                                                 { QStringLiteral("events"), events } });
+    return HttpResponse::json(
+        200, QJsonObject { { QStringLiteral("install_id"), installId }, { QStringLiteral("events"), events } });
 }
 
 } // namespace pygmi::server

@@ -25,10 +25,14 @@ QString newId()
 QJsonObject consentBody(const QString &install, const QJsonObject &choices, const QString &method,
                         const QString &notice = QStringLiteral("2026-11-01"))
 {
-    return { { QStringLiteral("install_id"), install },         { QStringLiteral("choices"), choices },
-             { QStringLiteral("method"), method },              { QStringLiteral("surface"), QStringLiteral("first_run") },
-             { QStringLiteral("notice_version"), notice },      { QStringLiteral("app_version"), QStringLiteral("0.1.0") },
-             { QStringLiteral("os"), QStringLiteral("Debian") }, { QStringLiteral("locale"), QStringLiteral("en_GB") } };
+    return { { QStringLiteral("install_id"), install },
+             { QStringLiteral("choices"), choices },
+             { QStringLiteral("method"), method },
+             { QStringLiteral("surface"), QStringLiteral("first_run") },
+             { QStringLiteral("notice_version"), notice },
+             { QStringLiteral("app_version"), QStringLiteral("0.1.0") },
+             { QStringLiteral("os"), QStringLiteral("Debian") },
+             { QStringLiteral("locale"), QStringLiteral("en_GB") } };
 }
 
 QJsonObject allChoices(const QString &state)
@@ -43,8 +47,9 @@ QByteArray batch(const QString &install, int events = 1, const QString &name = Q
 {
     QJsonArray list;
     for (int i = 0; i < events; ++i) {
-        QJsonObject fields = name == u"app_started" ? QJsonObject { { QStringLiteral("startup_ms"), 140 + i } }
-                                                    : QJsonObject { { QStringLiteral("page"), QStringLiteral("create") } };
+        QJsonObject fields = name == u"app_started"
+            ? QJsonObject { { QStringLiteral("startup_ms"), 140 + i } }
+            : QJsonObject { { QStringLiteral("page"), QStringLiteral("create") } };
         list.append(QJsonObject { { QStringLiteral("name"), name },
                                   { QStringLiteral("at"), QStringLiteral("2026-11-20T10:00:00.000Z") },
                                   { QStringLiteral("fields"), fields } });
@@ -163,21 +168,21 @@ void TestServerConsent::choicesGoToTheLedgerWithSignedReceipts()
     QCOMPARE(before.status, 200);
     QCOMPARE(before.json.value(QStringLiteral("ask")).toArray().size(), 4);
 
-    ApiReply put = m_api->send("PUT", QStringLiteral("/v1/consent"),
-                               QJsonDocument(consentBody(install, allChoices(QStringLiteral("denied")),
-                                                         QStringLiteral("reject_all")))
-                                   .toJson(),
-                               "application/json", token);
+    ApiReply put = m_api->send(
+        "PUT", QStringLiteral("/v1/consent"),
+        QJsonDocument(consentBody(install, allChoices(QStringLiteral("denied")), QStringLiteral("reject_all")))
+            .toJson(),
+        "application/json", token);
     QCOMPARE(put.status, 200);
     QCOMPARE(put.json.value(QStringLiteral("receipts")).toArray().size(), 4);
     QVERIFY(put.json.value(QStringLiteral("ask")).toArray().isEmpty());
 
     // The same choice again records nothing; one change records exactly one event.
-    put = m_api->send("PUT", QStringLiteral("/v1/consent"),
-                      QJsonDocument(consentBody(install, allChoices(QStringLiteral("denied")),
-                                                QStringLiteral("reject_all")))
-                          .toJson(),
-                      "application/json", token);
+    put = m_api->send(
+        "PUT", QStringLiteral("/v1/consent"),
+        QJsonDocument(consentBody(install, allChoices(QStringLiteral("denied")), QStringLiteral("reject_all")))
+            .toJson(),
+        "application/json", token);
     QCOMPARE(put.json.value(QStringLiteral("receipts")).toArray().size(), 0);
     put = m_api->send("PUT", QStringLiteral("/v1/consent"),
                       QJsonDocument(consentBody(install, { { QStringLiteral("analytics"), QStringLiteral("granted") } },
@@ -185,8 +190,12 @@ void TestServerConsent::choicesGoToTheLedgerWithSignedReceipts()
                           .toJson(),
                       "application/json", token);
     QCOMPARE(put.json.value(QStringLiteral("receipts")).toArray().size(), 1);
-    QCOMPARE(put.json.value(QStringLiteral("purposes")).toObject().value(QStringLiteral("analytics")).toObject()
-                 .value(QStringLiteral("effective")).toString(),
+    QCOMPARE(put.json.value(QStringLiteral("purposes"))
+                 .toObject()
+                 .value(QStringLiteral("analytics"))
+                 .toObject()
+                 .value(QStringLiteral("effective"))
+                 .toString(),
              QStringLiteral("granted"));
     put = m_api->send("PUT", QStringLiteral("/v1/consent"),
                       QJsonDocument(consentBody(install, { { QStringLiteral("analytics"), QStringLiteral("denied") } },
@@ -253,20 +262,20 @@ void TestServerConsent::badInputIsRefusedAndNothingIsStored()
                          token);
     QCOMPARE(reply.status, 422);
     QCOMPARE(reply.fieldCode(QStringLiteral("choices.location_tracking")), QStringLiteral("invalid"));
-    reply = put(consentBody(install, { { QStringLiteral("analytics"), QStringLiteral("maybe") } },
-                            QStringLiteral("toggle")),
-                token);
+    reply = put(
+        consentBody(install, { { QStringLiteral("analytics"), QStringLiteral("maybe") } }, QStringLiteral("toggle")),
+        token);
     QCOMPARE(reply.status, 422);
     QCOMPARE(reply.fieldCode(QStringLiteral("choices.analytics")), QStringLiteral("invalid"));
-    reply = put(consentBody(install, { { QStringLiteral("necessary"), QStringLiteral("denied") } },
-                            QStringLiteral("toggle")),
-                token);
+    reply = put(
+        consentBody(install, { { QStringLiteral("necessary"), QStringLiteral("denied") } }, QStringLiteral("toggle")),
+        token);
     QCOMPARE(reply.status, 422);
     reply = put(consentBody(install, allChoices(QStringLiteral("granted")), QStringLiteral("gpc")), token);
     QCOMPARE(reply.fieldCode(QStringLiteral("method")), QStringLiteral("invalid"));
-    reply = put(consentBody(QStringLiteral("not-a-uuid"), allChoices(QStringLiteral("granted")),
-                            QStringLiteral("accept_all")),
-                token);
+    reply = put(
+        consentBody(QStringLiteral("not-a-uuid"), allChoices(QStringLiteral("granted")), QStringLiteral("accept_all")),
+        token);
     QCOMPARE(reply.fieldCode(QStringLiteral("install_id")), QStringLiteral("invalid"));
     reply = put(consentBody(install, allChoices(QStringLiteral("granted")), QStringLiteral("accept_all"),
                             QStringLiteral("1999-01-01")),
@@ -276,12 +285,13 @@ void TestServerConsent::badInputIsRefusedAndNothingIsStored()
     reply = put(consentBody(othersInstall, allChoices(QStringLiteral("denied")), QStringLiteral("reject_all")), token);
     QCOMPARE(reply.status, 404);
     QCOMPARE(reply.errorCode(), QStringLiteral("unknown_install"));
-    QCOMPARE(m_api->get(QStringLiteral("/v1/consent/history"), token).json.value(QStringLiteral("events")).toArray().size(),
-             0);
+    QCOMPARE(
+        m_api->get(QStringLiteral("/v1/consent/history"), token).json.value(QStringLiteral("events")).toArray().size(),
+        0);
 
-    QCOMPARE(put(consentBody(install, allChoices(QStringLiteral("granted")), QStringLiteral("accept_all")), token)
-                 .status,
-             200);
+    QCOMPARE(
+        put(consentBody(install, allChoices(QStringLiteral("granted")), QStringLiteral("accept_all")), token).status,
+        200);
     reply = m_api->send("POST", QStringLiteral("/v1/telemetry"), batch(othersInstall), "application/json", token);
     QCOMPARE(reply.status, 404);
     // Too big for the route: 413 before the body is read.
@@ -331,11 +341,12 @@ void TestServerConsent::telemetryNeedsAnalyticsConsent()
     QCOMPARE(reply.status, 202);
     QCOMPARE(storedEvents(*m_api, install, token), 5);
 
-    QCOMPARE(put({ { QStringLiteral("analytics"), QStringLiteral("denied") } }, QStringLiteral("withdraw")).status, 200);
+    QCOMPARE(put({ { QStringLiteral("analytics"), QStringLiteral("denied") } }, QStringLiteral("withdraw")).status,
+             200);
     reply = m_api->send("POST", QStringLiteral("/v1/telemetry"), batch(install), "application/json", token);
     QCOMPARE(reply.status, 403);
-    reply = m_api->post(QStringLiteral("/v1/telemetry/deletion-request"),
-                        { { QStringLiteral("install_id"), install } }, token);
+    reply = m_api->post(QStringLiteral("/v1/telemetry/deletion-request"), { { QStringLiteral("install_id"), install } },
+                        token);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.json.value(QStringLiteral("deleted")).toInt(), 5);
     QCOMPARE(storedEvents(*m_api, install, token), 0);
@@ -348,11 +359,12 @@ void TestServerConsent::globalPrivacyControlOptsOutAndTurnsAdvertisingOff()
 {
     const QString token = signUp(*m_api, QStringLiteral("gpc@example.com"));
     const QString install = newId();
-    QCOMPARE(m_api->send("PUT", QStringLiteral("/v1/consent"),
-                         QJsonDocument(consentBody(install, allChoices(QStringLiteral("granted")),
-                                                   QStringLiteral("accept_all")))
-                             .toJson(),
-                         "application/json", token)
+    QCOMPARE(m_api
+                 ->send("PUT", QStringLiteral("/v1/consent"),
+                        QJsonDocument(
+                            consentBody(install, allChoices(QStringLiteral("granted")), QStringLiteral("accept_all")))
+                            .toJson(),
+                        "application/json", token)
                  .status,
              200);
 
@@ -370,20 +382,25 @@ void TestServerConsent::globalPrivacyControlOptsOutAndTurnsAdvertisingOff()
     QCOMPARE(optOut.value(QStringLiteral("source")).toString(), QStringLiteral("gpc"));
 
     // Granting advertising while the signal is sent does not grant it.
-    const ApiReply put = gpc.send("PUT", QStringLiteral("/v1/consent"),
-                                  QJsonDocument(consentBody(install, { { QStringLiteral("advertising"),
-                                                                         QStringLiteral("granted") } },
-                                                            QStringLiteral("toggle")))
-                                      .toJson(),
-                                  "application/json", token);
+    const ApiReply put
+        = gpc.send("PUT", QStringLiteral("/v1/consent"),
+                   QJsonDocument(consentBody(install, { { QStringLiteral("advertising"), QStringLiteral("granted") } },
+                                             QStringLiteral("toggle")))
+                       .toJson(),
+                   "application/json", token);
     QCOMPARE(put.status, 200);
-    QCOMPARE(put.json.value(QStringLiteral("purposes")).toObject().value(QStringLiteral("advertising")).toObject()
-                 .value(QStringLiteral("effective")).toString(),
+    QCOMPARE(put.json.value(QStringLiteral("purposes"))
+                 .toObject()
+                 .value(QStringLiteral("advertising"))
+                 .toObject()
+                 .value(QStringLiteral("effective"))
+                 .toString(),
              QStringLiteral("denied"));
     // The absence of the signal later is not consent either: the opt-out stands.
     const ApiReply later = m_api->get(QStringLiteral("/v1/consent?install_id=") + install, token);
-    QCOMPARE(later.json.value(QStringLiteral("sale_share_opt_out")).toObject().value(QStringLiteral("honoured")).toBool(),
-             true);
+    QCOMPARE(
+        later.json.value(QStringLiteral("sale_share_opt_out")).toObject().value(QStringLiteral("honoured")).toBool(),
+        true);
 
     int gpcEvents = 0;
     for (const QJsonValue &value :
@@ -421,7 +438,8 @@ void TestServerConsent::materialChangeAsksOnlyTheChangedPurpose()
     // Long-lived tokens: the clock moves by months here.
     QStringList args { QStringLiteral("--test-clock"), QStringLiteral("--access-ttl"), QStringLiteral("100000000") };
     for (const QJsonObject &notice : notices) {
-        const QString path = m_files.filePath(notice.value(QStringLiteral("version")).toString() + QStringLiteral(".json"));
+        const QString path
+            = m_files.filePath(notice.value(QStringLiteral("version")).toString() + QStringLiteral(".json"));
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QJsonDocument(notice).toJson());
@@ -432,7 +450,8 @@ void TestServerConsent::materialChangeAsksOnlyTheChangedPurpose()
     ServerApi api(server.url());
     QJsonObject signup = ServerApi::signupBody(QStringLiteral("notice@example.com"), kPassword);
     signup.insert(QStringLiteral("accepted_notice_version"), QStringLiteral("v1"));
-    const QString token = api.post(QStringLiteral("/v1/auth/signup"), signup).json.value(QStringLiteral("access_token")).toString();
+    const QString token
+        = api.post(QStringLiteral("/v1/auth/signup"), signup).json.value(QStringLiteral("access_token")).toString();
     QVERIFY(!token.isEmpty());
     const QString install = newId();
     QCOMPARE(api.send("PUT", QStringLiteral("/v1/consent"),
@@ -469,11 +488,13 @@ void TestServerConsent::materialChangeAsksOnlyTheChangedPurpose()
         return list;
     };
     const auto advance = [&](int days) {
-        return api.post(QStringLiteral("/v1/test/clock"), { { QStringLiteral("advance_seconds"), days * 86400 } }).status;
+        return api.post(QStringLiteral("/v1/test/clock"), { { QStringLiteral("advance_seconds"), days * 86400 } })
+            .status;
     };
     QCOMPARE(ask(), QStringList());
     QCOMPARE(advance(11), 200); // v2 is in force: nothing material, nothing asked
-    QCOMPARE(api.get(QStringLiteral("/v1/notice")).json.value(QStringLiteral("version")).toString(), QStringLiteral("v2"));
+    QCOMPARE(api.get(QStringLiteral("/v1/notice")).json.value(QStringLiteral("version")).toString(),
+             QStringLiteral("v2"));
     QCOMPARE(ask(), QStringList());
     QCOMPARE(advance(10), 200); // v3: analytics changed materially
     QCOMPARE(ask(), QStringList { QStringLiteral("analytics") });

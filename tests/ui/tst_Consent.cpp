@@ -1,9 +1,8 @@
 // Consent end to end: the real app against a real pygmi-server that writes a request log
 // (method, path, Sec-GPC of every request) and whose clock the test moves.
-#include "UiTestSupport.h"
-
 #include "StudioApp.h"
 #include "TestServer.h"
+#include "UiTestSupport.h"
 #include "api/ApiClient.h"
 #include "main/MainWindow.h"
 #include "privacy/ConsentDialog.h"
@@ -18,14 +17,13 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QTreeWidget>
-
 #include <memory>
 
 using namespace pygmi;
@@ -50,8 +48,8 @@ QJsonObject call(const QUrl &base, const QByteArray &method, const QString &path
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!bearer.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + bearer.toUtf8());
-    QNetworkReply *reply = network.sendCustomRequest(request, method,
-                                                     body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
+    QNetworkReply *reply
+        = network.sendCustomRequest(request, method, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
@@ -67,8 +65,8 @@ QJsonObject noticeFile(const QString &version, const QDate &effective, const QSt
 {
     QJsonArray changes;
     if (!summary.isEmpty())
-        changes.append(QJsonObject { { QStringLiteral("purpose"), material.value(0) },
-                                     { QStringLiteral("change"), summary } });
+        changes.append(
+            QJsonObject { { QStringLiteral("purpose"), material.value(0) }, { QStringLiteral("change"), summary } });
     return { { QStringLiteral("version"), version },
              { QStringLiteral("title"), QStringLiteral("Sample notice %1").arg(version) },
              { QStringLiteral("effective_date"), effective.toString(Qt::ISODate) },
@@ -203,10 +201,9 @@ int TestConsent::storedEvents(const QString &install)
 QList<QJsonObject> TestConsent::history()
 {
     QList<QJsonObject> events;
-    for (const QJsonValue &value :
-         call(m_server.url(), "GET", QStringLiteral("/v1/consent/history"), {}, apiToken())
-             .value(QStringLiteral("events"))
-             .toArray())
+    for (const QJsonValue &value : call(m_server.url(), "GET", QStringLiteral("/v1/consent/history"), {}, apiToken())
+                                       .value(QStringLiteral("events"))
+                                       .toArray())
         events.append(value.toObject().value(QStringLiteral("event")).toObject());
     return events;
 }
@@ -276,8 +273,8 @@ void TestConsent::theDialogIsFairAndClosingRejects()
         QCOMPARE(button->y(), accept->y());
     }
     // Nothing optional pre-selected, training and email included; necessary on and locked.
-    for (const char *name : { "purpose_analytics", "purpose_advertising", "purpose_model_training",
-                              "purpose_marketing_email" }) {
+    for (const char *name :
+         { "purpose_analytics", "purpose_advertising", "purpose_model_training", "purpose_marketing_email" }) {
         auto *box = child<QCheckBox>(dialog, name);
         QVERIFY2(box, name);
         QVERIFY2(!box->isChecked(), name);
@@ -392,8 +389,9 @@ void TestConsent::globalPrivacyControlOnEveryRequest()
     QVERIFY(!m_app->consent()->allows(core::Purpose::Advertising));
     bool gpcEvent = false;
     for (const QJsonObject &event : history())
-        gpcEvent = gpcEvent || (event.value(QStringLiteral("method")).toString() == u"gpc"
-                                && event.value(QStringLiteral("purpose")).toString() == u"sale_share");
+        gpcEvent = gpcEvent
+            || (event.value(QStringLiteral("method")).toString() == u"gpc"
+                && event.value(QStringLiteral("purpose")).toString() == u"sale_share");
     QVERIFY(gpcEvent);
     // The network activity list names each destination and purpose.
     auto *activity = child<QTreeWidget>(main, "networkActivityList");

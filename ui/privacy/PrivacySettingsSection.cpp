@@ -186,10 +186,10 @@ void PrivacySettingsSection::update()
     m_sync->setText(tr("%n change(s) apply already on this computer and will be sent to the server when it is "
                        "reachable.",
                        nullptr, pending));
-    m_notice->setText(notice.isValid() ? tr("Privacy notice: version %1, in force since %2.")
-                                             .arg(notice.version, QLocale().toString(notice.effectiveDate,
-                                                                                     QLocale::LongFormat))
-                                       : tr("The privacy notice is loaded when the server is reached."));
+    m_notice->setText(notice.isValid()
+                          ? tr("Privacy notice: version %1, in force since %2.")
+                                .arg(notice.version, QLocale().toString(notice.effectiveDate, QLocale::LongFormat))
+                          : tr("The privacy notice is loaded when the server is reached."));
 }
 
 void PrivacySettingsSection::showNotice()
@@ -267,37 +267,38 @@ void PrivacySettingsSection::showHistory()
     dialog->show();
 
     const core::PrivacyNotice notice = m_consent->notice();
-    m_consent->fetchHistory(dialog, [this, dialog, list, status, notice](const QList<QJsonObject> &receipts,
-                                                                         const core::ApiError &error) {
-        m_consent->fetchReceiptKey(dialog, [list, status, receipts, error, notice](const QByteArray &key,
-                                                                                     const core::ApiError &keyError) {
-            int verified = 0;
-            for (const QJsonObject &receipt : receipts) {
-                const QJsonObject event = receipt.value(QLatin1String("event")).toObject();
-                const bool ok = !keyError && core::ConsentManager::verifyReceipt(receipt, key);
-                verified += ok ? 1 : 0;
-                const QDateTime at = QDateTime::fromString(event.value(QLatin1String("created_at")).toString(),
-                                                           Qt::ISODate);
-                const QString state = event.value(QLatin1String("state")).toString() == u"granted" ? tr("on")
-                                                                                                    : tr("off");
-                list->addItem(tr("%1 · %2: %3 (%4, notice %5) · %6")
-                                  .arg(QLocale().toString(at.toLocalTime(), QLocale::ShortFormat),
-                                       purposeTitle(notice, event.value(QLatin1String("purpose")).toString()), state,
-                                       methodText(event.value(QLatin1String("method")).toString()),
-                                       event.value(QLatin1String("notice_version")).toString(),
-                                       ok ? tr("receipt verified") : tr("receipt NOT verified")));
-            }
-            if (error)
-                status->setText(tr("The server could not be reached; these are the receipts kept on this computer. "
-                                   "%1 of %2 verified.")
-                                    .arg(verified)
-                                    .arg(receipts.size()));
-            else
-                status->setText(tr("%1 recorded choices; %2 receipts verified with the server's signing key.")
-                                    .arg(receipts.size())
-                                    .arg(verified));
+    m_consent->fetchHistory(
+        dialog, [this, dialog, list, status, notice](const QList<QJsonObject> &receipts, const core::ApiError &error) {
+            m_consent->fetchReceiptKey(
+                dialog, [list, status, receipts, error, notice](const QByteArray &key, const core::ApiError &keyError) {
+                    int verified = 0;
+                    for (const QJsonObject &receipt : receipts) {
+                        const QJsonObject event = receipt.value(QLatin1String("event")).toObject();
+                        const bool ok = !keyError && core::ConsentManager::verifyReceipt(receipt, key);
+                        verified += ok ? 1 : 0;
+                        const QDateTime at
+                            = QDateTime::fromString(event.value(QLatin1String("created_at")).toString(), Qt::ISODate);
+                        const QString state
+                            = event.value(QLatin1String("state")).toString() == u"granted" ? tr("on") : tr("off");
+                        list->addItem(tr("%1 · %2: %3 (%4, notice %5) · %6")
+                                          .arg(QLocale().toString(at.toLocalTime(), QLocale::ShortFormat),
+                                               purposeTitle(notice, event.value(QLatin1String("purpose")).toString()),
+                                               state, methodText(event.value(QLatin1String("method")).toString()),
+                                               event.value(QLatin1String("notice_version")).toString(),
+                                               ok ? tr("receipt verified") : tr("receipt NOT verified")));
+                    }
+                    if (error)
+                        status->setText(
+                            tr("The server could not be reached; these are the receipts kept on this computer. "
+                               "%1 of %2 verified.")
+                                .arg(verified)
+                                .arg(receipts.size()));
+                    else
+                        status->setText(tr("%1 recorded choices; %2 receipts verified with the server's signing key.")
+                                            .arg(receipts.size())
+                                            .arg(verified));
+                });
         });
-    });
 }
 
 } // namespace pygmi::ui

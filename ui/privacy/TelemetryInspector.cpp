@@ -115,14 +115,14 @@ TelemetryInspector::TelemetryInspector(core::Telemetry *telemetry, core::ApiClie
 void TelemetryInspector::reloadBatches()
 {
     m_batches->clear();
-    const auto add = [this](const QDateTime &time, const QString &destination, const QString &state,
-                            const QByteArray &bytes) {
-        auto *item = new QListWidgetItem(tr("%1 · %2 · %3 · %n byte(s)", nullptr, int(bytes.size()))
-                                             .arg(QLocale().toString(time.toLocalTime(), QLocale::ShortFormat),
-                                                  destination, stateText(state)),
-                                         m_batches);
-        item->setData(Qt::UserRole, QString::fromUtf8(bytes));
-    };
+    const auto add
+        = [this](const QDateTime &time, const QString &destination, const QString &state, const QByteArray &bytes) {
+              auto *item = new QListWidgetItem(
+                  tr("%1 · %2 · %3 · %n byte(s)", nullptr, int(bytes.size()))
+                      .arg(QLocale().toString(time.toLocalTime(), QLocale::ShortFormat), destination, stateText(state)),
+                  m_batches);
+              item->setData(Qt::UserRole, QString::fromUtf8(bytes));
+          };
     const QByteArray queued = m_telemetry->pendingBatchBytes();
     if (!queued.isEmpty())
         add(QDateTime::currentDateTimeUtc(), tr("not sent yet"), QStringLiteral("queued"), queued);
