@@ -400,7 +400,8 @@ void ConsentManager::setChoice(const QString &purpose, bool granted)
 
 void ConsentManager::setDoNotSell(bool on)
 {
-    if (m_doNotSell == on)
+    // Switching it off also lifts a standing opt-out the server recorded (e.g. from GPC earlier).
+    if (m_doNotSell == on && (on || !m_optOutHonoured))
         return;
     m_doNotSell = on;
     save();

@@ -396,7 +396,17 @@ void TestConsent::globalPrivacyControlOnEveryRequest()
     // The network activity list names each destination and purpose.
     auto *activity = child<QTreeWidget>(main, "networkActivityList");
     QVERIFY(activity && activity->topLevelItemCount() > 0);
-    clickBox(child<QCheckBox>(main, "gpcCheck")); // off again for the next tests; the opt-out stands on the server
+    clickBox(child<QCheckBox>(main, "gpcCheck"));
+    // Stopping the signal is not consent: the opt-out stands until the person lifts it.
+    QTest::qWait(200);
+    QVERIFY(m_app->consent()->optOutHonoured());
+    auto *doNotSell = child<QCheckBox>(main, "doNotSellCheck");
+    QVERIFY(doNotSell->isChecked());
+    QVERIFY(!advertising->isEnabled());
+    clickBox(doNotSell);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_app->consent()->optOutHonoured(), 10000);
+    QTRY_VERIFY(advertising->isEnabled());
+    QVERIFY(!doNotSell->isChecked());
 }
 
 void TestConsent::materialChangeAsksOnlyWhatChanged()

@@ -231,7 +231,8 @@ void MainWindow::updatePolicyBanner()
         }
         const QString date = QLocale().toString(upcoming.effectiveDate, QLocale::LongFormat);
         const QString text = upcoming.materialChanges.isEmpty()
-            ? tr("The privacy notice changes on %1. %2").arg(date, changes.join(QLatin1Char(' ')))
+            ? tr("The privacy notice changes on %1. None of your choices is affected. %2")
+                  .arg(date, changes.join(QLatin1Char(' ')))
             : tr("The privacy notice changes on %1, and you will be asked again about what changed. What "
                  "changes: %2")
                   .arg(date, changes.join(QStringLiteral("; ")));

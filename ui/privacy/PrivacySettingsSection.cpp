@@ -170,7 +170,8 @@ void PrivacySettingsSection::update()
     {
         QSignalBlocker a(m_doNotSell);
         QSignalBlocker b(m_gpc);
-        m_doNotSell->setChecked(m_consent->doNotSell());
+        // A standing opt-out on the server shows as on; switching it off lifts it.
+        m_doNotSell->setChecked(m_consent->doNotSell() || m_consent->optOutHonoured());
         m_gpc->setChecked(m_consent->gpcEnabled());
     }
     if (m_consent->optOutHonoured())
