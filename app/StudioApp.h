@@ -4,6 +4,7 @@
 #include "session/ServerProfile.h"
 #include "welcome/WelcomeWindow.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -15,6 +16,8 @@ class QWidget;
 namespace pygmi::core {
 class ApiClient;
 class ApiError;
+class ConsentManager;
+class Telemetry;
 class LocalServerSupervisor;
 class SecretStore;
 class SessionManager;
@@ -57,6 +60,8 @@ public:
     core::SecretStore *secrets() const { return m_secrets; }
     core::SessionManager *session() const { return m_session; }
     core::LocalServerSupervisor *localServer() const { return m_supervisor; }
+    core::ConsentManager *consent() const { return m_consent; }
+    core::Telemetry *telemetry() const { return m_telemetry; }
     ui::Theme *theme() const { return m_theme; }
     ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
     ui::MainWindow *mainWindow() const { return m_main; }
@@ -64,6 +69,8 @@ public:
 
     static QString configDir();
     static QString serverDataDir();
+    // Consent choices, receipts, the telemetry queue and log (no secrets).
+    static QString privacyDataDir();
 
 Q_SIGNALS:
     void currentWindowChanged(QWidget *window);
@@ -81,6 +88,8 @@ private:
     void onRestored(const core::ApiError &error);
     void onSignedIn();
     void signOut(bool switchServer);
+    void wirePrivacy();
+    void recordStartupIfAllowed();
 
     StudioOptions m_options;
     core::ApiClient *m_api;
@@ -93,6 +102,11 @@ private:
     std::optional<core::ServerProfile> m_pendingRestore;
     bool m_localMode = false;
     bool m_signingOut = false;
+    core::ConsentManager *m_consent;
+    core::Telemetry *m_telemetry;
+    QElapsedTimer m_startClock;
+    qint64 m_startupMs = -1; // until the main window is first shown
+    bool m_startupRecorded = false;
 };
 
 } // namespace pygmi::app

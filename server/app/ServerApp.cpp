@@ -12,8 +12,13 @@
 #include "generation/GenerationEndpoints.h"
 #include "generation/GenerationService.h"
 #include "generation/GenerationStore.h"
+#include "generation/TrainingChoice.h"
 #include "generation/ProviderRegistry.h"
+#include "consent/ConsentEndpoints.h"
+#include "consent/ConsentStore.h"
+#include "consent/ReceiptSigner.h"
 #include "http/HttpServer.h"
+#include "http/RequestLog.h"
 #include "http/Router.h"
 #include "http/WorkerPool.h"
 #include "mail/MailOutbox.h"
@@ -23,6 +28,7 @@
 #include "storage/BlobStore.h"
 #include "storage/Database.h"
 #include "system/SystemEndpoints.h"
+#include "telemetry/TelemetryEndpoints.h"
 
 #include <QDir>
 #include <boost/asio/io_context.hpp>
@@ -44,7 +50,7 @@ int ServerApp::run()
     }
     QString error;
     PrivacyNotice notice;
-    if (!notice.load(m_options.noticeFile, &error)) {
+    if (!notice.load(m_options.noticeFiles, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 2;
     }
@@ -61,6 +67,17 @@ int ServerApp::run()
     }
 
     Clock clock;
+    notice.setClock(&clock);
+    ReceiptSigner signer;
+    if (!signer.initialise(m_options.dataDir, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    RequestLog requestLog;
+    if (!m_options.requestLogFile.isEmpty() && !requestLog.open(m_options.requestLogFile, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
     const PasswordHasher hasher;
     LoginThrottle throttle(clock, m_options.loginAddressLimit, std::chrono::minutes(15));
     const MailOutbox outbox(QDir(m_options.dataDir).filePath(QStringLiteral("outbox")), clock);
@@ -72,6 +89,12 @@ int ServerApp::run()
     AuthEndpoints auth({ m_options.localMode, m_options.accessTtlSeconds, 30LL * 24 * 3600 }, store, hasher, throttle,
                        outbox, notice, clock);
     auth.registerRoutes(router);
+    const ConsentStore consentStore(database, signer);
+    ConsentEndpoints consent({ std::int64_t(m_options.reconsentDays) * 24 * 3600 * 1000 }, consentStore, signer, auth,
+                             notice, clock);
+    consent.registerRoutes(router);
+    TelemetryEndpoints telemetry(database, auth, consent, consentStore, clock);
+    telemetry.registerRoutes(router);
 
     EventHub events;
     EventEndpoints eventEndpoints(auth, events);
@@ -85,7 +108,8 @@ int ServerApp::run()
     generationSettings.workers = m_options.generationWorkers;
     generationSettings.localMode = m_options.localMode;
     generationSettings.retentionMs = std::int64_t(m_options.contentRetentionDays) * 24 * 3600 * 1000;
-    GenerationService generations(generationSettings, generationStore, providers, blobs, events, clock);
+    const TrainingChoice training(&consent);
+    GenerationService generations(generationSettings, generationStore, providers, blobs, events, clock, training);
     GenerationEndpoints generationEndpoints({ m_options.maxJobsPerUser }, auth, generationStore, generations, providers,
                                             moderation, blobs, clock);
     generationEndpoints.registerRoutes(router);
@@ -105,6 +129,7 @@ int ServerApp::run()
     settings.idleTimeout = std::chrono::milliseconds(m_options.idleTimeoutMs);
     settings.tlsCertificateFile = m_options.tlsCertificateFile;
     settings.tlsKeyFile = m_options.tlsKeyFile;
+    settings.requestLog = requestLog.isOpen() ? &requestLog : nullptr;
     HttpServer server(settings, router, workers);
     if (!server.listen(&error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));

@@ -48,8 +48,17 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption stdinOption(QStringLiteral("exit-with-stdin"),
                                          QStringLiteral("Shut down when standard input reaches end of file."));
     const QCommandLineOption noticeOption(QStringLiteral("notice"),
-                                          QStringLiteral("Privacy notice JSON (version, title, effective_date, text)."),
+                                          QStringLiteral("Privacy notice JSON (version, title, effective_date, text, "
+                                                         "purposes, ...). Repeat for upcoming versions."),
                                           QStringLiteral("FILE"));
+    const QCommandLineOption reconsentOption(QStringLiteral("reconsent-days"),
+                                             QStringLiteral("Ask for consent again after this many days (default "
+                                                            "182)."),
+                                             QStringLiteral("DAYS"));
+    const QCommandLineOption requestLogOption(QStringLiteral("request-log"),
+                                              QStringLiteral("Append method, path and Sec-GPC of every request to "
+                                                             "FILE (never bodies or tokens)."),
+                                              QStringLiteral("FILE"));
     const QCommandLineOption requestTimeoutOption(QStringLiteral("request-timeout-ms"),
                                                   QStringLiteral("Time allowed to send one request (default 15000)."),
                                                   QStringLiteral("MS"));
@@ -106,7 +115,9 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
                         maxJobsOption,
                         retentionOption,
                         moderationOption,
-                        locationOption });
+                        locationOption,
+                        reconsentOption,
+                        requestLogOption });
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
     parser.process(arguments); // handles --help/--version and unknown options (exits)
@@ -159,14 +170,17 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     behindProxy = parser.isSet(proxyOption);
     testClock = parser.isSet(testClockOption);
     exitWithStdin = parser.isSet(stdinOption);
-    noticeFile = parser.value(noticeOption);
+    noticeFiles = parser.values(noticeOption);
+    noticeFile = noticeFiles.value(0);
+    requestLogFile = parser.value(requestLogOption);
     int accessTtl = static_cast<int>(accessTtlSeconds);
     if (!positiveInt(accessTtlOption, &accessTtl, 1) || !positiveInt(requestTimeoutOption, &requestTimeoutMs, 100)
         || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100) || !positiveInt(ioThreadsOption, &ioThreads, 1)
         || !positiveInt(workersOption, &workerThreads, 1) || !positiveInt(addressLimitOption, &loginAddressLimit, 1)
         || !positiveInt(sketchStepOption, &sketchStepMs, 0)
         || !positiveInt(generationWorkersOption, &generationWorkers, 1)
-        || !positiveInt(maxJobsOption, &maxJobsPerUser, 1) || !positiveInt(retentionOption, &contentRetentionDays, 1))
+        || !positiveInt(maxJobsOption, &maxJobsPerUser, 1) || !positiveInt(retentionOption, &contentRetentionDays, 1)
+        || !positiveInt(reconsentOption, &reconsentDays, 1))
         return false;
     moderationPolicyFile = parser.value(moderationOption);
     location = parser.isSet(locationOption)

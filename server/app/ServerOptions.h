@@ -21,6 +21,9 @@ struct ServerOptions
     bool testClock = false;
     bool exitWithStdin = false;
     QString noticeFile;
+    QStringList noticeFiles; // every --notice given, in order (a deployment may publish an upcoming one)
+    int reconsentDays = 182; // consent is asked again after this long (about six months)
+    QString requestLogFile; // --request-log: method, path and Sec-GPC of every request (tests, audits)
     int requestTimeoutMs = 15000;
     int idleTimeoutMs = 60000;
     int ioThreads = 2;

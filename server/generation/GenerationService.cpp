@@ -103,11 +103,13 @@ private:
 };
 
 GenerationService::GenerationService(Settings settings, const GenerationStore &store, const ProviderRegistry &providers,
-                                     const BlobStore &blobs, EventHub &events, const Clock &clock)
+                                     const BlobStore &blobs, EventHub &events, const Clock &clock,
+                                     const TrainingChoice &training)
     : m_settings(settings)
     , m_store(store)
     , m_providers(providers)
     , m_blobs(blobs)
+    , m_training(training)
     , m_events(events)
     , m_clock(clock)
 { }
@@ -249,7 +251,7 @@ void GenerationService::run(const QString &generationId)
         return;
     }
 
-    const bool excluded = !TrainingChoice::optedIn(job->userId);
+    const bool excluded = !m_training.optedIn(job->userId);
     QJsonObject params = job->request;
     params.remove(QStringLiteral("id"));
     std::vector<GenerationStore::Asset> assets;

@@ -19,6 +19,7 @@ class Clock;
 class EventHub;
 class ProviderRegistry;
 class ProviderRun;
+class TrainingChoice;
 
 // Runs generation jobs on its own worker threads: queued → running → succeeded | failed, with
 // cancellation at any point. The database holds the state machine; this class holds the queue,
@@ -36,7 +37,7 @@ public:
     };
 
     GenerationService(Settings settings, const GenerationStore &store, const ProviderRegistry &providers,
-                      const BlobStore &blobs, EventHub &events, const Clock &clock);
+                      const BlobStore &blobs, EventHub &events, const Clock &clock, const TrainingChoice &training);
     ~GenerationService();
 
     // Deals with jobs a previous process left unfinished (see GenerationStore::recoverUnfinished),
@@ -62,6 +63,7 @@ private:
     const GenerationStore &m_store;
     const ProviderRegistry &m_providers;
     const BlobStore &m_blobs;
+    const TrainingChoice &m_training;
     EventHub &m_events;
     const Clock &m_clock;
 

@@ -1,11 +1,17 @@
 #include "TrainingChoice.h"
 
+#include "consent/ConsentEndpoints.h"
+
 namespace pygmi::server {
 
-bool TrainingChoice::optedIn(const QString &userId)
+TrainingChoice::TrainingChoice(const ConsentEndpoints *consent)
+    : m_consent(consent)
 {
-    Q_UNUSED(userId); // the consent store answers this once it exists; default is "not opted in"
-    return false;
+}
+
+bool TrainingChoice::optedIn(const QString &userId) const
+{
+    return m_consent && m_consent->isGrantedForAccount(userId, QStringLiteral("model_training"));
 }
 
 } // namespace pygmi::server

@@ -2,6 +2,7 @@
 
 #include "ApiError.h"
 #include "HttpRequest.h"
+#include "RequestLog.h"
 #include "WorkerPool.h"
 #include "common/Logging.h"
 
@@ -292,6 +293,8 @@ private:
         m_path = std::string(target.substr(0, question));
         m_query = question == std::string_view::npos ? std::string() : std::string(target.substr(question + 1));
         m_logTarget = std::string(request.method_string()) + ' ' + m_path;
+        if (m_context->requestLog)
+            m_context->requestLog->record(request.method_string(), m_path, request["Sec-GPC"]);
 
         const auto contentLength = m_parser->content_length();
         const bool hasBody = (contentLength && *contentLength > 0) || m_parser->chunked();

@@ -150,6 +150,78 @@ const std::vector<Migration> &migrations()
               "CREATE INDEX assets_user_created ON assets(user_id, created_at)",
               "CREATE INDEX assets_expires ON assets(expires_at)",
           } },
+        { 3,
+          "consent ledger, policy acknowledgements and telemetry",
+          {
+              // The app's random install id, bound to the first account that uses it.
+              "CREATE TABLE installs ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " created_at BIGINT NOT NULL)",
+              "CREATE INDEX installs_user ON installs(user_id)",
+              // Append-only: rows are inserted, never updated. seq orders events of equal time.
+              "CREATE TABLE consent_events ("
+              " event_id TEXT PRIMARY KEY,"
+              " seq BIGINT NOT NULL UNIQUE,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " install_id TEXT NOT NULL,"
+              " purpose TEXT NOT NULL,"
+              " state TEXT NOT NULL CHECK (state IN ('granted', 'denied')),"
+              " method TEXT NOT NULL,"
+              " notice_version TEXT NOT NULL,"
+              " ui_copy_version TEXT NOT NULL,"
+              " surface TEXT NOT NULL,"
+              " app_version TEXT NOT NULL,"
+              " os TEXT NOT NULL,"
+              " locale TEXT NOT NULL,"
+              " gpc_present INTEGER NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL,"
+              " receipt TEXT NOT NULL)",
+              "CREATE INDEX consent_events_user ON consent_events(user_id, seq)",
+              // The current state: the latest event per account, install and purpose.
+              "CREATE TABLE consent_state ("
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " install_id TEXT NOT NULL,"
+              " purpose TEXT NOT NULL,"
+              " state TEXT NOT NULL,"
+              " method TEXT NOT NULL,"
+              " notice_version TEXT NOT NULL,"
+              " event_id TEXT NOT NULL,"
+              " updated_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL,"
+              " PRIMARY KEY (user_id, install_id, purpose))",
+              // A standing "do not sell or share" for the whole account (GPC or the switch).
+              "CREATE TABLE sale_share_optouts ("
+              " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+              " source TEXT NOT NULL,"
+              " created_at BIGINT NOT NULL)",
+              "CREATE TABLE policy_acknowledgements ("
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " notice_version TEXT NOT NULL,"
+              " acknowledged_at BIGINT NOT NULL,"
+              " PRIMARY KEY (user_id, notice_version))",
+              "CREATE TABLE telemetry_events ("
+              " id TEXT PRIMARY KEY,"
+              " batch_id TEXT NOT NULL,"
+              " install_id TEXT NOT NULL,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " name TEXT NOT NULL,"
+              " fields TEXT NOT NULL,"
+              " occurred_at BIGINT NOT NULL,"
+              " received_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL)",
+              "CREATE INDEX telemetry_events_install ON telemetry_events(install_id)",
+              "CREATE INDEX telemetry_events_batch ON telemetry_events(batch_id)",
+              "CREATE INDEX telemetry_events_expiry ON telemetry_events(expires_at)",
+              // Proof that an install's deletion request arrived and was carried out.
+              "CREATE TABLE telemetry_deletions ("
+              " id TEXT PRIMARY KEY,"
+              " install_id TEXT NOT NULL,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " events_deleted BIGINT NOT NULL,"
+              " requested_at BIGINT NOT NULL)",
+          } },
     };
     return list;
 }

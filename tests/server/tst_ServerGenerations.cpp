@@ -8,6 +8,7 @@
 #include <QDirIterator>
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QUuid>
 #include <QtTest>
 
 using namespace pygmi::test;
@@ -33,6 +34,7 @@ private slots:
     void moderationBlocksBeforeQueueing();
     void otherUsersSeeNothing();
     void cancelAfterTheEndIsRefused();
+    void trainingFlagFollowsTheAccountsChoice();
     void storedRecords(); // stops the server: keep last
     void cleanupTestCase();
 
@@ -63,6 +65,35 @@ QJsonObject TestServerGenerations::submitAndFinish(const QJsonObject &body)
     if (reply.status != 201)
         qWarning() << "submit answered" << reply.status << reply.body;
     return waitForFinal(*m_api, m_token, body.value(QStringLiteral("id")).toString());
+}
+
+void TestServerGenerations::trainingFlagFollowsTheAccountsChoice()
+{
+    // Opting in to training (the model_training consent) marks new content as usable; withdrawing
+    // marks what is made afterwards as excluded again. Nothing made before is changed.
+    const auto choose = [&](const QString &state, const QString &method) {
+        const QJsonObject body { { QStringLiteral("install_id"), QUuid::createUuid().toString(QUuid::WithoutBraces) },
+                                 { QStringLiteral("choices"),
+                                   QJsonObject { { QStringLiteral("model_training"), state } } },
+                                 { QStringLiteral("method"), method },
+                                 { QStringLiteral("surface"), QStringLiteral("settings") },
+                                 { QStringLiteral("notice_version"), QStringLiteral("2026-11-01") } };
+        return m_api->send("PUT", QStringLiteral("/v1/consent"), QJsonDocument(body).toJson(), "application/json",
+                           m_token);
+    };
+    const auto firstAssetExcluded = [&](const QString &prompt) {
+        const QJsonObject job = submitAndFinish(imageRequest(prompt, 64, 3));
+        return job.value(QStringLiteral("assets"))
+            .toArray()
+            .first()
+            .toObject()
+            .value(QStringLiteral("excluded_from_training"))
+            .toBool();
+    };
+    QCOMPARE(choose(QStringLiteral("granted"), QStringLiteral("toggle")).status, 200);
+    QCOMPARE(firstAssetExcluded(QStringLiteral("a kite over green hills")), false);
+    QCOMPARE(choose(QStringLiteral("denied"), QStringLiteral("withdraw")).status, 200);
+    QCOMPARE(firstAssetExcluded(QStringLiteral("a kite over brown hills")), true);
 }
 
 void TestServerGenerations::providersDescribeTheSketchEngine()
@@ -447,9 +478,10 @@ void TestServerGenerations::storedRecords()
     QVERIFY(ServerApi::countRows(m_server.dataDir(), QStringLiteral("moderation_decisions"),
                                  QStringLiteral("outcome = 'allowed'"))
             > 5);
+    // Only the one asset made while the user had opted in (trainingFlagFollowsTheAccountsChoice) may be used.
     QCOMPARE(ServerApi::countRows(m_server.dataDir(), QStringLiteral("assets"),
                                   QStringLiteral("excluded_from_training = 0")),
-             0);
+             1);
 
     // Every blob is named by the SHA-256 of its bytes, in a folder named by the hash's first two characters.
     const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));

@@ -5,6 +5,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QVBoxLayout;
 
 namespace pygmi::core {
 class SessionManager;
@@ -23,6 +24,8 @@ public:
     SettingsPage(core::SessionManager *session, Theme *theme, QWidget *parent = nullptr);
 
     void setKeychainPersistent(bool persistent);
+    // Adds a group (e.g. Privacy & consent) at `index` among the groups (0 = first, -1 = last).
+    void insertSection(int index, QWidget *section);
 
 Q_SIGNALS:
     void signOutRequested();
@@ -37,6 +40,7 @@ private:
     QLabel *m_server;
     QLabel *m_keychain;
     QComboBox *m_themeCombo;
+    QVBoxLayout *m_sections = nullptr;
     bool m_persistent = true;
 };
 
