@@ -127,6 +127,7 @@ int ServerApp::run()
     settings.ioThreads = m_options.ioThreads;
     settings.requestTimeout = std::chrono::milliseconds(m_options.requestTimeoutMs);
     settings.idleTimeout = std::chrono::milliseconds(m_options.idleTimeoutMs);
+    settings.maxConnections = m_options.maxConnections;
     settings.tlsCertificateFile = m_options.tlsCertificateFile;
     settings.tlsKeyFile = m_options.tlsKeyFile;
     settings.requestLog = requestLog.isOpen() ? &requestLog : nullptr;

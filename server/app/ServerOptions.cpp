@@ -65,6 +65,10 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption idleTimeoutOption(QStringLiteral("idle-timeout-ms"),
                                                QStringLiteral("Keep-alive idle time (default 60000)."),
                                                QStringLiteral("MS"));
+    const QCommandLineOption maxConnectionsOption(
+        QStringLiteral("max-connections"),
+        QStringLiteral("Open connections allowed at once; more are closed at once (default 1000)."),
+        QStringLiteral("N"));
     const QCommandLineOption ioThreadsOption(QStringLiteral("io-threads"),
                                              QStringLiteral("Network threads (default 2)."), QStringLiteral("N"));
     const QCommandLineOption workersOption(QStringLiteral("workers"),
@@ -107,6 +111,7 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
                         noticeOption,
                         requestTimeoutOption,
                         idleTimeoutOption,
+                        maxConnectionsOption,
                         ioThreadsOption,
                         workersOption,
                         addressLimitOption,
@@ -175,7 +180,8 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     requestLogFile = parser.value(requestLogOption);
     int accessTtl = static_cast<int>(accessTtlSeconds);
     if (!positiveInt(accessTtlOption, &accessTtl, 1) || !positiveInt(requestTimeoutOption, &requestTimeoutMs, 100)
-        || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100) || !positiveInt(ioThreadsOption, &ioThreads, 1)
+        || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100)
+        || !positiveInt(maxConnectionsOption, &maxConnections, 1) || !positiveInt(ioThreadsOption, &ioThreads, 1)
         || !positiveInt(workersOption, &workerThreads, 1) || !positiveInt(addressLimitOption, &loginAddressLimit, 1)
         || !positiveInt(sketchStepOption, &sketchStepMs, 0)
         || !positiveInt(generationWorkersOption, &generationWorkers, 1)

@@ -26,6 +26,7 @@ struct ServerOptions
     QString requestLogFile; // --request-log: method, path and Sec-GPC of every request (tests, audits)
     int requestTimeoutMs = 15000;
     int idleTimeoutMs = 60000;
+    int maxConnections = 1000;
     int ioThreads = 2;
     int workerThreads = 4;
     int loginAddressLimit = 30; // failed sign-ins per client address per 15 minutes
