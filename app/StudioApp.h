@@ -14,6 +14,12 @@ class QWidget;
 
 namespace pygmi::core {
 class ApiClient;
+class AssetCache;
+class EventStream;
+class GenerationService;
+class JobListModel;
+class PromptHistory;
+class ProviderCatalog;
 class ApiError;
 class LocalServerSupervisor;
 class SecretStore;
@@ -57,6 +63,12 @@ public:
     core::SecretStore *secrets() const { return m_secrets; }
     core::SessionManager *session() const { return m_session; }
     core::LocalServerSupervisor *localServer() const { return m_supervisor; }
+    core::GenerationService *generations() const { return m_generations; }
+    core::EventStream *events() const { return m_events; }
+    core::JobListModel *jobs() const { return m_jobs; }
+    core::PromptHistory *promptHistory() const { return m_history; }
+    core::AssetCache *assetCache() const { return m_cache; }
+    core::ProviderCatalog *providers() const { return m_providers; }
     ui::Theme *theme() const { return m_theme; }
     ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
     ui::MainWindow *mainWindow() const { return m_main; }
@@ -87,6 +99,12 @@ private:
     core::SecretStore *m_secrets;
     core::SessionManager *m_session;
     core::LocalServerSupervisor *m_supervisor = nullptr;
+    core::GenerationService *m_generations;
+    core::ProviderCatalog *m_providers;
+    core::EventStream *m_events;
+    core::JobListModel *m_jobs;
+    core::PromptHistory *m_history;
+    core::AssetCache *m_cache;
     ui::Theme *m_theme;
     QPointer<ui::WelcomeWindow> m_welcome;
     QPointer<ui::MainWindow> m_main;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "create/CreateServices.h"
 #include "session/ServerProfile.h"
 
 #include <QMainWindow>
@@ -46,6 +47,8 @@ public:
     void setKeychainPersistent(bool persistent);
     // A problem reaching the server at start-up (empty text clears it).
     void setConnectionProblem(const QString &text);
+    // The services of the Create page (it shows a placeholder until they are given).
+    void setCreateServices(const CreateServices &services);
 
     // Asks before signing out / switching (through MessageBox, scriptable in tests).
     void requestSignOut();
@@ -72,6 +75,7 @@ private:
     Banner *m_connectionBanner;
     EmailVerificationBanner *m_verificationBanner;
     SettingsPage *m_settings = nullptr;
+    CreateServices m_createServices;
     std::optional<core::ServerProfile> m_restoring;
     bool m_persistent = true;
     bool m_restartedOnce = false;
