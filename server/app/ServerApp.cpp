@@ -7,6 +7,15 @@
 #include "auth/PasswordHasher.h"
 #include "common/Clock.h"
 #include "common/Logging.h"
+#include "events/EventEndpoints.h"
+#include "events/EventHub.h"
+#include "generation/GenerationEndpoints.h"
+#include "generation/GenerationService.h"
+#include "generation/GenerationStore.h"
+#include "generation/ProviderRegistry.h"
+#include "moderation/ModerationPolicy.h"
+#include "sketch/SketchProvider.h"
+#include "storage/BlobStore.h"
 #include "http/HttpServer.h"
 #include "http/Router.h"
 #include "http/WorkerPool.h"
@@ -45,6 +54,12 @@ int ServerApp::run()
         return 1;
     }
 
+    ModerationPolicy moderation;
+    if (!moderation.load(m_options.moderationPolicyFile, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 2;
+    }
+
     Clock clock;
     const PasswordHasher hasher;
     LoginThrottle throttle(clock, m_options.loginAddressLimit, std::chrono::minutes(15));
@@ -58,6 +73,28 @@ int ServerApp::run()
                        outbox, notice, clock);
     auth.registerRoutes(router);
 
+    EventHub events;
+    EventEndpoints eventEndpoints(auth, events);
+    eventEndpoints.registerRoutes(router);
+    ProviderRegistry providers;
+    providers.add(std::make_unique<SketchProvider>(m_options.location, std::chrono::milliseconds(m_options.sketchStepMs)));
+    const BlobStore blobs(QDir(m_options.dataDir).filePath(QStringLiteral("blobs")));
+    const GenerationStore generationStore(database);
+    GenerationService::Settings generationSettings;
+    generationSettings.workers = m_options.generationWorkers;
+    generationSettings.localMode = m_options.localMode;
+    generationSettings.retentionMs = std::int64_t(m_options.contentRetentionDays) * 24 * 3600 * 1000;
+    GenerationService generations(generationSettings, generationStore, providers, blobs, events, clock);
+    GenerationEndpoints generationEndpoints({ m_options.maxJobsPerUser }, auth, generationStore, generations, providers,
+                                            moderation, blobs, clock);
+    generationEndpoints.registerRoutes(router);
+    try {
+        generations.start(); // resumes (local) or fails (hosted) what the last run left unfinished
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "cannot recover unfinished jobs: %s\n", e.what());
+        return 1;
+    }
+
     WorkerPool workers(m_options.workerThreads, [] { Database::closeThreadConnection(); });
     HttpServer::Settings settings;
     settings.host = m_options.host.toStdString();
@@ -70,6 +107,7 @@ int ServerApp::run()
     HttpServer server(settings, router, workers);
     if (!server.listen(&error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
+        generations.stop();
         workers.stop();
         return 1;
     }
@@ -93,6 +131,7 @@ int ServerApp::run()
     signalIo.run(); // until SIGINT/SIGTERM
     StdinWatcher::disarm();
     server.stop();
+    generations.stop();
     workers.stop();
     Database::closeThreadConnection();
     qCInfo(lcServer) << "stopped";

@@ -64,9 +64,32 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption addressLimitOption(
         QStringLiteral("login-address-limit"),
         QStringLiteral("Failed sign-ins allowed per client address per 15 minutes (default 30)."), QStringLiteral("N"));
+    const QCommandLineOption sketchStepOption(
+        QStringLiteral("sketch-step-ms"),
+        QStringLiteral("Delay per step of the offline sketch engine, so progress is visible (default 60; 0: instant)."),
+        QStringLiteral("MS"));
+    const QCommandLineOption generationWorkersOption(QStringLiteral("workers-generation"),
+                                                     QStringLiteral("Generation jobs run at once (default 2)."),
+                                                     QStringLiteral("N"));
+    const QCommandLineOption maxJobsOption(QStringLiteral("max-jobs-per-user"),
+                                           QStringLiteral("Queued plus running jobs allowed per user (default 8)."),
+                                           QStringLiteral("N"));
+    const QCommandLineOption retentionOption(QStringLiteral("content-retention-days"),
+                                             QStringLiteral("Days generated content is kept (default 30)."),
+                                             QStringLiteral("DAYS"));
+    const QCommandLineOption moderationOption(
+        QStringLiteral("moderation-policy"),
+        QStringLiteral("Moderation policy JSON (categories with terms and patterns; default: the built-in sample)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption locationOption(
+        QStringLiteral("location"),
+        QStringLiteral("Where this server runs, shown to users next to results (default: \"This computer\" with "
+                       "--local, else \"this server\")."),
+        QStringLiteral("TEXT"));
     parser.addOptions({ dataDirOption, listenOption, localOption, certOption, keyOption, proxyOption, accessTtlOption,
                         testClockOption, stdinOption, noticeOption, requestTimeoutOption, idleTimeoutOption,
-                        ioThreadsOption, workersOption, addressLimitOption });
+                        ioThreadsOption, workersOption, addressLimitOption, sketchStepOption,
+                        generationWorkersOption, maxJobsOption, retentionOption, moderationOption, locationOption });
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
     parser.process(arguments); // handles --help/--version and unknown options (exits)
@@ -123,8 +146,15 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     int accessTtl = static_cast<int>(accessTtlSeconds);
     if (!positiveInt(accessTtlOption, &accessTtl, 1) || !positiveInt(requestTimeoutOption, &requestTimeoutMs, 100)
         || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100) || !positiveInt(ioThreadsOption, &ioThreads, 1)
-        || !positiveInt(workersOption, &workerThreads, 1) || !positiveInt(addressLimitOption, &loginAddressLimit, 1))
+        || !positiveInt(workersOption, &workerThreads, 1) || !positiveInt(addressLimitOption, &loginAddressLimit, 1)
+        || !positiveInt(sketchStepOption, &sketchStepMs, 0)
+        || !positiveInt(generationWorkersOption, &generationWorkers, 1)
+        || !positiveInt(maxJobsOption, &maxJobsPerUser, 1) || !positiveInt(retentionOption, &contentRetentionDays, 1))
         return false;
+    moderationPolicyFile = parser.value(moderationOption);
+    location = parser.isSet(locationOption)
+        ? parser.value(locationOption)
+        : (localMode ? QStringLiteral("This computer") : QStringLiteral("this server"));
     accessTtlSeconds = accessTtl;
 
     if (tlsCertificateFile.isEmpty() != tlsKeyFile.isEmpty()) {

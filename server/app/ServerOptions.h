@@ -26,6 +26,12 @@ struct ServerOptions
     int ioThreads = 2;
     int workerThreads = 4;
     int loginAddressLimit = 30; // failed sign-ins per client address per 15 minutes
+    int sketchStepMs = 60; // delay per sketch render step, so progress is visible; 0 in tests
+    int generationWorkers = 2;
+    int maxJobsPerUser = 8; // queued + running
+    int contentRetentionDays = 30;
+    QString moderationPolicyFile; // empty: the built-in sample policy
+    QString location; // where this server runs, in words for users; empty: a default by mode
     QStringList adminCommand; // e.g. {"lock", "a@b.c"}; empty: serve
 
     // Parses and checks the arguments; false with a message for the user in `error`.

@@ -78,6 +78,78 @@ const std::vector<Migration> &migrations()
               " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
               " created_at BIGINT NOT NULL)",
           } },
+        { 2,
+          "generations, assets and moderation decisions",
+          {
+              // request_body: the body as first sent (canonical JSON), so a retry with the same id can be
+              // told apart from a different request; request_json: the normalised request with the seed.
+              "CREATE TABLE generations ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " state TEXT NOT NULL CHECK (state IN"
+              " ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'blocked')),"
+              " request_body TEXT NOT NULL,"
+              " request_json TEXT NOT NULL,"
+              " seed BIGINT NOT NULL,"
+              " provider TEXT NOT NULL,"
+              " model TEXT NOT NULL,"
+              " media TEXT NOT NULL,"
+              " progress_step INTEGER NOT NULL DEFAULT 0,"
+              " progress_total INTEGER NOT NULL DEFAULT 0,"
+              " error_code TEXT,"
+              " error_message TEXT,"
+              " moderation_decision_id TEXT,"
+              " created_at BIGINT NOT NULL,"
+              " started_at BIGINT,"
+              " finished_at BIGINT)",
+              "CREATE INDEX generations_user_created ON generations(user_id, created_at, id)",
+              "CREATE INDEX generations_state ON generations(state)",
+              // Every automated check, allowed or blocked: what was decided, when, under which policy.
+              "CREATE TABLE moderation_decisions ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " generation_id TEXT NOT NULL,"
+              " outcome TEXT NOT NULL CHECK (outcome IN ('allowed', 'blocked')),"
+              " category TEXT,"
+              " reason TEXT,"
+              " automated INTEGER NOT NULL,"
+              " policy_version TEXT NOT NULL,"
+              " decided_at BIGINT NOT NULL)",
+              "CREATE INDEX moderation_decisions_user ON moderation_decisions(user_id, decided_at)",
+              // Outputs. Bytes live in the blob store under sha256 (and poster_sha256 for videos);
+              // expires_at = created_at + the deployment's content retention.
+              "CREATE TABLE assets ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " generation_id TEXT NOT NULL REFERENCES generations(id) ON DELETE CASCADE,"
+              " idx INTEGER NOT NULL,"
+              " media TEXT NOT NULL,"
+              " mime TEXT NOT NULL,"
+              " width INTEGER NOT NULL,"
+              " height INTEGER NOT NULL,"
+              " duration_ms BIGINT,"
+              " fps INTEGER,"
+              " frame_count INTEGER,"
+              " bytes BIGINT NOT NULL,"
+              " sha256 TEXT NOT NULL,"
+              " poster_sha256 TEXT,"
+              " prompt TEXT NOT NULL,"
+              " negative_prompt TEXT NOT NULL,"
+              " style TEXT NOT NULL,"
+              " seed BIGINT NOT NULL,"
+              " provider TEXT NOT NULL,"
+              " model TEXT NOT NULL,"
+              " processed_by TEXT NOT NULL,"
+              " params_json TEXT NOT NULL,"
+              " queued_ms BIGINT NOT NULL,"
+              " run_ms BIGINT NOT NULL,"
+              " excluded_from_training INTEGER NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL)",
+              "CREATE INDEX assets_generation ON assets(generation_id, idx)",
+              "CREATE INDEX assets_user_created ON assets(user_id, created_at)",
+              "CREATE INDEX assets_expires ON assets(expires_at)",
+          } },
     };
     return list;
 }
