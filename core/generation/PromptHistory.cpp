@@ -76,8 +76,9 @@ void PromptHistory::add(const GenerationRequest &request)
     q.prepare(QStringLiteral("INSERT INTO prompt_history (created_at, prompt, negative_prompt, params) "
                              "VALUES (?, ?, ?, ?)"));
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    q.addBindValue(request.prompt);
-    q.addBindValue(request.negativePrompt);
+    // A null QString binds as SQL NULL; the columns want text.
+    q.addBindValue(request.prompt.isNull() ? QStringLiteral("") : request.prompt);
+    q.addBindValue(request.negativePrompt.isNull() ? QStringLiteral("") : request.negativePrompt);
     q.addBindValue(QString::fromUtf8(params));
     if (!q.exec())
         qCWarning(lcGeneration) << "prompt history: entry not saved";
