@@ -40,7 +40,8 @@ QString ImageExport::save(const QString &sourcePath, const QString &targetPath, 
         writer.setCompression(6);
     if (!metadataJson.isEmpty()) {
         // PNG: a tEXt chunk; JPEG: the comment segment. WebP has no text field in Qt's writer.
-        writer.setText(QStringLiteral("pygmi:generation"), QString::fromUtf8(metadataJson));
+        // (No colon in the key: Qt splits "key: value" pairs on the first colon.)
+        writer.setText(QStringLiteral("PygmiGeneration"), QString::fromUtf8(metadataJson));
         writer.setText(QStringLiteral("Software"), QStringLiteral("Pygmi Studio"));
     }
     if (!writer.write(image))
