@@ -59,7 +59,7 @@ ImageViewer::ImageViewer(QWidget *parent)
 void ImageViewer::openFile(const QString &path)
 {
     m_path = path;
-    m_preview = false;
+    // A live preview stays on screen until the result is decoded (no blank flash).
     m_full = QImage();
     m_fullRequested = false;
     m_fit = true;
@@ -85,6 +85,7 @@ void ImageViewer::decodeFitted()
         const bool first = m_fitted.isNull() || m_fullSize != d.fullSize || m_preview;
         m_fitted = d.image;
         m_fullSize = d.fullSize;
+        m_preview = false;
         if (first) {
             m_center = QPointF(m_fullSize.width() / 2.0, m_fullSize.height() / 2.0);
         }
