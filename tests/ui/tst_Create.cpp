@@ -17,6 +17,7 @@
 #include "generation/PromptHistory.h"
 #include "main/MainWindow.h"
 #include "session/SessionManager.h"
+#include "theme/Theme.h"
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
@@ -52,6 +53,8 @@ private Q_SLOTS:
 
 private:
     void startApp();
+    // With PYGMI_SCREENSHOT_DIR set, the window is saved there in the light and dark themes.
+    void shoot(const QString &name, QWidget *window = nullptr);
     ui::CreatePage *page() const;
     ui::Composer *composer() const { return page()->composer(); }
     void typePrompt(const QString &text);
@@ -69,6 +72,23 @@ void TestCreate::startApp()
     options.keychainService = test::UiSandbox::keychainService();
     m_app = std::make_unique<app::StudioApp>(options);
     m_app->start();
+}
+
+void TestCreate::shoot(const QString &name, QWidget *window)
+{
+    const QString dir = qEnvironmentVariable("PYGMI_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    if (!window)
+        window = m_app->mainWindow();
+    for (auto mode : { ui::Theme::Mode::Light, ui::Theme::Mode::Dark }) {
+        m_app->theme()->setMode(mode);
+        QTest::qWait(150);
+        window->grab().save(QStringLiteral("%1/%2-%3.png")
+                                .arg(dir, name, mode == ui::Theme::Mode::Light ? QStringLiteral("light")
+                                                                               : QStringLiteral("dark")));
+    }
+    m_app->theme()->setMode(ui::Theme::Mode::Light);
 }
 
 ui::CreatePage *TestCreate::page() const
@@ -89,6 +109,10 @@ void TestCreate::typePrompt(const QString &text)
 void TestCreate::pressCtrlEnter()
 {
     auto *edit = child<QPlainTextEdit>(page(), "promptEdit");
+    // As after closing a dialog: the shortcut works in the active window.
+    QWidget *window = page()->window();
+    window->activateWindow();
+    QTRY_VERIFY(QApplication::activeWindow() == window);
     edit->setFocus();
     QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
 }
@@ -130,6 +154,7 @@ void TestCreate::badInputIsShownNextToTheField()
     child<QSpinBox>(page(), "widthSpin")->setValue(5);
     pressCtrlEnter();
     QTRY_VERIFY(!labelText(page(), "promptEditError").isEmpty());
+    shoot(QStringLiteral("create-errors"));
     QVERIFY(labelText(page(), "countSpinError").contains(QStringLiteral("1 to 4")));
     QVERIFY(!labelText(page(), "sizeRowError").isEmpty());
 
@@ -177,6 +202,7 @@ void TestCreate::promptToImageZoomedAndSaved()
     QTRY_VERIFY_WITH_TIMEOUT(viewer->isVisible() && viewer->hasImage() && !viewer->isPreview(), 15000);
     QCOMPARE(viewer->imageSize(), QSize(512, 512));
     QVERIFY(viewer->isFitted());
+    shoot(QStringLiteral("create-image"));
 
     UI_CLICK(page(), "zoomActualButton");
     QVERIFY(!viewer->isFitted());
@@ -248,6 +274,7 @@ void TestCreate::historyRestoresEveryParameter()
     UI_TYPE(dialog, "historySearchEdit", QStringLiteral("no such prompt"));
     QCOMPARE(dialog->resultCount(), 0);
     UI_TYPE(dialog, "historySearchEdit", QStringLiteral("lighthouse"));
+    shoot(QStringLiteral("create-history"), dialog);
     dialog->restoreRow(0);
     QCOMPARE(child<QPlainTextEdit>(page(), "promptEdit")->toPlainText(),
              QStringLiteral("a lighthouse on a cliff at sunset, seagulls"));
@@ -275,6 +302,7 @@ void TestCreate::videoPlaysToTheEnd()
     if (player->player()->mediaStatus() != QMediaPlayer::EndOfMedia)
         QTRY_VERIFY_WITH_TIMEOUT(ended.count() >= 1, 20000);
     QVERIFY(player->player()->duration() > 500);
+    shoot(QStringLiteral("create-video"));
     // Seek back and step one frame.
     UI_CLICK(page(), "frameForwardButton");
     QTRY_VERIFY(player->player()->playbackState() != QMediaPlayer::PlayingState);
@@ -300,6 +328,8 @@ void TestCreate::cancelARunningJob()
     const QString id = newestJobId();
     QTRY_VERIFY_WITH_TIMEOUT(job(id)->state == State::Running && job(id)->step > 0, 15000);
     QTRY_VERIFY(labelText(page(), "jobDetailsLabel").contains(QStringLiteral("step")));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_app->jobs()->preview(id).isEmpty(), 5000);
+    shoot(QStringLiteral("create-running"));
     UI_CLICK(page(), "cancelJobButton");
     QTRY_COMPARE_WITH_TIMEOUT(job(id)->state, State::Cancelled, 10000);
     QTRY_COMPARE(labelText(page(), "jobDetailsLabel"), QStringLiteral("Cancelled"));
@@ -325,6 +355,7 @@ void TestCreate::blockedPromptSaysWhy()
     QVERIFY(details.contains(job(id)->moderation->reason));
     QVERIFY(labelText(page(), "composerMessage").contains(QStringLiteral("Not generated")));
     QVERIFY(job(id)->assets.isEmpty());
+    shoot(QStringLiteral("create-blocked"));
 }
 
 void TestCreate::restartMidJobShowsTheRealState()

@@ -36,7 +36,7 @@ CreatePage::CreatePage(const CreateServices &services, QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(300);
+    scroll->setMinimumWidth(250);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("createSplitter"));
@@ -48,7 +48,7 @@ CreatePage::CreatePage(const CreateServices &services, QWidget *parent)
     splitter->setStretchFactor(1, 1);
     splitter->setStretchFactor(2, 0);
     splitter->setSizes({ 320, 520, 280 });
-    m_jobs->setMinimumWidth(240);
+    m_jobs->setMinimumWidth(180);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 8);

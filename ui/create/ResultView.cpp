@@ -64,7 +64,7 @@ ResultView::ResultView(core::AssetCache *cache, QWidget *parent)
     , m_zoomLabel(new QLabel(this))
     , m_copy(button(this, "copyButton", tr("Copy"), tr("Copy the image to the clipboard")))
     , m_save(button(this, "saveButton", tr("Save…"), tr("Save the result as a file")))
-    , m_metadata(new QCheckBox(tr("Include prompt and settings in the file"), this))
+    , m_metadata(new QCheckBox(tr("Embed details"), this))
     , m_remix(button(this, "remixButton", tr("Remix"), tr("Load this result's settings into the composer")))
     , m_vary(button(this, "varyButton", tr("Vary"), tr("Make it again with a new seed")))
 {
@@ -85,8 +85,9 @@ ResultView::ResultView(core::AssetCache *cache, QWidget *parent)
     m_strip->setViewMode(QListView::IconMode);
     m_strip->setFlow(QListView::LeftToRight);
     m_strip->setWrapping(false);
-    m_strip->setIconSize(QSize(72, 72));
-    m_strip->setFixedHeight(96);
+    m_strip->setIconSize(QSize(64, 64));
+    m_strip->setFixedHeight(92);
+    m_strip->setMinimumWidth(100);
     m_strip->setMovement(QListView::Static);
     m_strip->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_strip->hide();
@@ -102,7 +103,10 @@ ResultView::ResultView(core::AssetCache *cache, QWidget *parent)
     m_zoomLabel->setObjectName(QStringLiteral("zoomLabel"));
     m_zoomLabel->setMinimumWidth(48);
     m_metadata->setObjectName(QStringLiteral("includeMetadataCheck"));
-    m_metadata->setAccessibleName(m_metadata->text());
+    m_metadata->setAccessibleName(tr("Embed the prompt and settings in saved images"));
+    m_metadata->setToolTip(tr("When ticked, saved images carry the prompt, seed and generator in the file. Off "
+                              "by default: a saved file then holds only the picture."));
+    setMinimumWidth(240);
     m_metadata->setChecked(false); // the user's choice each time; nothing extra by default
     m_info->setObjectName(QStringLiteral("resultInfoLabel"));
     m_info->setForegroundRole(QPalette::PlaceholderText);
@@ -111,26 +115,29 @@ ResultView::ResultView(core::AssetCache *cache, QWidget *parent)
     m_status->setWordWrap(true);
     m_status->hide();
 
-    auto *tools = new QHBoxLayout;
-    tools->setSpacing(6);
-    tools->addWidget(m_fit);
-    tools->addWidget(m_actual);
-    tools->addWidget(m_zoomLabel);
-    tools->addStretch(1);
-    tools->addWidget(m_remix);
-    tools->addWidget(m_vary);
-    tools->addWidget(m_copy);
-    tools->addWidget(m_save);
-    auto *saveOptions = new QHBoxLayout;
-    saveOptions->addWidget(m_info, 1);
-    saveOptions->addWidget(m_metadata);
+    // Two short rows, so the page still fits a small window next to the composer and the jobs.
+    auto *view = new QHBoxLayout;
+    view->setSpacing(6);
+    view->addWidget(m_fit);
+    view->addWidget(m_actual);
+    view->addWidget(m_zoomLabel);
+    view->addStretch(1);
+    view->addWidget(m_remix);
+    view->addWidget(m_vary);
+    auto *keep = new QHBoxLayout;
+    keep->setSpacing(6);
+    keep->addWidget(m_metadata);
+    keep->addStretch(1);
+    keep->addWidget(m_copy);
+    keep->addWidget(m_save);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(6);
     layout->addWidget(m_stack, 1);
-    layout->addLayout(tools);
-    layout->addLayout(saveOptions);
+    layout->addWidget(m_info);
+    layout->addLayout(view);
+    layout->addLayout(keep);
     layout->addWidget(m_status);
     layout->addWidget(m_strip);
 
