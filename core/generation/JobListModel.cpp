@@ -176,7 +176,9 @@ void JobListModel::upsert(const Generation &incoming)
     current.assets = merged;
     if (!current.isFinal() || current.state == Generation::State::Succeeded)
         current.step = std::max(step, current.step);
-    if (current.isFinal())
+    // The last preview stays as the job's thumbnail when it succeeded; otherwise it would show
+    // something that does not exist.
+    if (current.isFinal() && current.state != Generation::State::Succeeded)
         m_previews.remove(current.id);
     emitRowChanged(row);
     for (const Asset &asset : added)

@@ -259,8 +259,19 @@ Composer::Composer(core::ProviderCatalog *catalog, QWidget *parent)
     connect(m_aspect, &QComboBox::currentIndexChanged, this, &Composer::applyAspect);
     for (QSpinBox *spin : { m_width, m_height })
         connect(spin, &QSpinBox::valueChanged, this, [this] {
-            if (!m_settingAspect)
-                m_aspect->setCurrentIndex(m_aspect->count() - 1); // typed a size: custom
+            if (!m_settingAspect) {
+                // A typed size: the matching ratio if there is one, else custom.
+                int match = m_aspect->count() - 1;
+                for (int i = 0; i + 1 < m_aspect->count(); ++i) {
+                    const QSize ratio = m_aspect->itemData(i).toSize();
+                    if (m_width->value() * ratio.height() == m_height->value() * ratio.width()) {
+                        match = i;
+                        break;
+                    }
+                }
+                QSignalBlocker blocker(m_aspect);
+                m_aspect->setCurrentIndex(match);
+            }
             revalidateShown();
         });
     connect(m_count, &QSpinBox::valueChanged, this, &Composer::revalidateShown);
@@ -344,7 +355,7 @@ void Composer::updateForProvider()
     m_model->setEnabled(m_model->count() > 1);
     const QString where = provider->thirdParty
         ? tr("Runs at a third party (%1): your prompt is sent there.").arg(provider->location)
-        : tr("Runs on %1.").arg(provider->location.isEmpty() ? tr("your Pygmi server") : provider->location);
+        : tr("Where it runs: %1.").arg(provider->location.isEmpty() ? tr("your Pygmi server") : provider->location);
     m_providerInfo->setText(provider->description.isEmpty() ? where
                                                             : tr("%1\n%2").arg(provider->description, where));
     m_image->setEnabled(provider->supports(QStringLiteral("image")));

@@ -48,7 +48,7 @@ QString JobDelegate::stateText(const core::Generation &job)
     case State::Running:
         return job.total > 0 ? tr("Working · step %1 of %2").arg(job.step).arg(job.total) : tr("Working");
     case State::Succeeded:
-        return tr("Done · %n result(s)", nullptr, int(job.assets.size()));
+        return job.assets.size() == 1 ? tr("Done · 1 result") : tr("Done · %1 results").arg(job.assets.size());
     case State::Failed:
         return tr("Failed");
     case State::Cancelled:

@@ -108,7 +108,7 @@ void JobsPanel::updateDetails()
     if (job->state == State::Blocked && job->moderation) {
         const auto &m = *job->moderation;
         text = tr("Blocked: %1\nCategory: %2 · %3\nDecision %4")
-                   .arg(m.reason, m.category,
+                   .arg(m.reason, QString(m.category).replace(u'_', u' '),
                         m.automated ? tr("decided automatically") : tr("decided by a person"), m.decisionId);
     } else if (job->state == State::Failed) {
         text = tr("Failed: %1").arg(core::generationFailureText(job->errorCode, job->errorMessage));

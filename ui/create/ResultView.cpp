@@ -179,6 +179,7 @@ void ResultView::clearJob()
     m_currentPath.clear();
     m_strip->clear();
     m_strip->hide();
+    m_status->hide();
     m_player->clear();
     m_viewer->clear();
     m_info->clear();
@@ -342,7 +343,7 @@ void ResultView::updateActions()
     m_metadata->setVisible(!have || image);
     m_fit->setVisible(!have || image);
     m_actual->setVisible(!have || image);
-    m_zoomLabel->setVisible(!have || image);
+    m_zoomLabel->setVisible(local && image);
     m_fit->setEnabled(local && image);
     m_actual->setEnabled(local && image);
 }

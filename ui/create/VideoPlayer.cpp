@@ -1,5 +1,7 @@
 #include "create/VideoPlayer.h"
 
+#include "create/VideoFrameView.h"
+
 #include <QAudioOutput>
 #include <QCheckBox>
 #include <QGuiApplication>
@@ -11,7 +13,6 @@
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <QVideoWidget>
 
 namespace pygmi::ui {
 
@@ -26,30 +27,35 @@ QString formatTime(qint64 ms)
         .arg((ms % 1000) / 100);
 }
 
-QToolButton *toolButton(QWidget *parent, const char *name, const QString &accessible, QStyle::StandardPixmap icon)
+// Text glyphs rather than the style's media icons: those are black, invisible on a dark theme.
+QToolButton *toolButton(QWidget *parent, const char *name, const QString &accessible, const QString &text)
 {
     auto *b = new QToolButton(parent);
     b->setObjectName(QLatin1String(name));
     b->setAccessibleName(accessible);
     b->setToolTip(accessible);
-    b->setIcon(parent->style()->standardIcon(icon));
-    b->setAutoRaise(true);
+    b->setText(text);
+    b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    b->setMinimumWidth(32);
     return b;
 }
+
+const QString kPlayGlyph = QStringLiteral("\u25B6");
+const QString kPauseGlyph = QStringLiteral("\u275A\u275A");
 
 } // namespace
 
 VideoPlayer::VideoPlayer(QWidget *parent)
     : QWidget(parent)
     , m_player(new QMediaPlayer(this))
-    , m_video(new QVideoWidget(this))
-    , m_play(toolButton(this, "playButton", tr("Play"), QStyle::SP_MediaPlay))
-    , m_back(toolButton(this, "frameBackButton", tr("One frame back"), QStyle::SP_MediaSeekBackward))
-    , m_forward(toolButton(this, "frameForwardButton", tr("One frame forward"), QStyle::SP_MediaSeekForward))
+    , m_video(new VideoFrameView(this))
+    , m_play(toolButton(this, "playButton", tr("Play"), kPlayGlyph))
+    , m_back(toolButton(this, "frameBackButton", tr("One frame back"), QStringLiteral("\u25C2|")))
+    , m_forward(toolButton(this, "frameForwardButton", tr("One frame forward"), QStringLiteral("|\u25B8")))
     , m_position(new QSlider(Qt::Horizontal, this))
     , m_time(new QLabel(this))
     , m_loop(new QCheckBox(tr("Loop"), this))
-    , m_mute(toolButton(this, "muteButton", tr("Mute"), QStyle::SP_MediaVolume))
+    , m_mute(toolButton(this, "muteButton", tr("Mute"), tr("Mute")))
 {
     setObjectName(QStringLiteral("videoPlayer"));
     setAccessibleName(tr("Video"));
@@ -59,7 +65,7 @@ VideoPlayer::VideoPlayer(QWidget *parent)
         m_audio = new QAudioOutput(this);
         m_player->setAudioOutput(m_audio);
     }
-    m_player->setVideoOutput(m_video);
+    m_player->setVideoSink(m_video->sink());
     m_video->setObjectName(QStringLiteral("videoSurface"));
     m_video->setAccessibleName(tr("Video picture"));
     m_video->setMinimumSize(200, 150);
@@ -108,7 +114,7 @@ VideoPlayer::VideoPlayer(QWidget *parent)
     });
     connect(m_player, &QMediaPlayer::playbackStateChanged, this, [this](QMediaPlayer::PlaybackState state) {
         const bool playing = state == QMediaPlayer::PlayingState;
-        m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+        m_play->setText(playing ? kPauseGlyph : kPlayGlyph);
         m_play->setAccessibleName(playing ? tr("Pause") : tr("Play"));
         m_play->setToolTip(m_play->accessibleName());
     });
@@ -137,6 +143,7 @@ void VideoPlayer::clear()
     m_player->stop();
     m_player->setSource(QUrl());
     m_path.clear();
+    m_video->clear();
 }
 
 bool VideoPlayer::isLooping() const
@@ -174,8 +181,7 @@ void VideoPlayer::setMuted(bool muted)
         m_mute->setChecked(muted);
     if (m_audio)
         m_audio->setMuted(muted);
-    m_mute->setIcon(style()->standardIcon(muted ? QStyle::SP_MediaVolumeMuted : QStyle::SP_MediaVolume));
-    m_mute->setAccessibleName(muted ? tr("Unmute") : tr("Mute"));
+    m_mute->setAccessibleName(muted ? tr("Sound is off; turn it on") : tr("Mute"));
 }
 
 void VideoPlayer::updateTime()

@@ -8,9 +8,10 @@ class QLabel;
 class QMediaPlayer;
 class QSlider;
 class QToolButton;
-class QVideoWidget;
 
 namespace pygmi::ui {
+
+class VideoFrameView;
 
 // Plays a downloaded video (Qt Multimedia): play/pause, seek, loop, mute, one frame back or
 // forward. It plays local files only: the cache downloads them with the user's credentials.
@@ -43,7 +44,7 @@ private:
 
     QMediaPlayer *m_player;
     QAudioOutput *m_audio = nullptr;
-    QVideoWidget *m_video;
+    VideoFrameView *m_video;
     QToolButton *m_play;
     QToolButton *m_back;
     QToolButton *m_forward;
