@@ -142,6 +142,8 @@ void TestCreate::initTestCase()
     // The generators come from the server.
     QTRY_VERIFY_WITH_TIMEOUT(child<QComboBox>(page(), "providerCombo")->count() > 0, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_app->events()->state(), core::EventStream::State::Connected, 10000);
+    // Where the generator runs, before anything is sent.
+    QVERIFY(labelText(page(), "providerInfoLabel").contains(QStringLiteral("Where it runs")));
     const QStringList unnamed = test::unnamedControls(m_app->mainWindow());
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
 }
@@ -202,6 +204,8 @@ void TestCreate::promptToImageZoomedAndSaved()
     QTRY_VERIFY_WITH_TIMEOUT(viewer->isVisible() && viewer->hasImage() && !viewer->isPreview(), 15000);
     QCOMPARE(viewer->imageSize(), QSize(512, 512));
     QVERIFY(viewer->isFitted());
+    // Who made it and where.
+    QVERIFY(labelText(page(), "resultInfoLabel").contains(QStringLiteral("Sketch")));
     shoot(QStringLiteral("create-image"));
 
     UI_CLICK(page(), "zoomActualButton");

@@ -17,6 +17,7 @@
 #include <QSet>
 #include <QRadioButton>
 #include <QRegularExpressionValidator>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -191,6 +192,7 @@ Composer::Composer(core::ProviderCatalog *catalog, QWidget *parent)
 
     // Layout.
     auto *promptField = new FormField(tr("Prompt"), m_prompt, this);
+    promptField->setCornerWidget(m_counter);
     auto *negativeField = new FormField(tr("Negative prompt"), m_negative, this);
     auto *styleField = new FormField(tr("Style"), m_style, this);
     auto *mediaRow = row(this, QStringLiteral("mediaRow"), { m_image, m_video });
@@ -233,22 +235,35 @@ Composer::Composer(core::ProviderCatalog *catalog, QWidget *parent)
     buttons->addStretch(1);
     buttons->addWidget(m_generate);
 
+    // The fields scroll; the message and the buttons stay in view below them.
+    auto *fields = new QWidget(this);
+    fields->setObjectName(QStringLiteral("composerFields"));
+    auto *fieldsLayout = new QVBoxLayout(fields);
+    fieldsLayout->setContentsMargins(0, 0, 8, 0);
+    fieldsLayout->setSpacing(8);
+    fieldsLayout->addWidget(promptField);
+    fieldsLayout->addWidget(styleField);
+    fieldsLayout->addWidget(m_finalPrompt);
+    fieldsLayout->addWidget(negativeField);
+    fieldsLayout->addWidget(mediaField);
+    fieldsLayout->addLayout(sizeLine);
+    fieldsLayout->addWidget(sizeField);
+    fieldsLayout->addWidget(m_videoBox);
+    fieldsLayout->addWidget(seedField);
+    fieldsLayout->addLayout(providerLine);
+    fieldsLayout->addWidget(m_providerInfo);
+    fieldsLayout->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("composerScroll"));
+    scroll->setWidget(fields);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 8, 0);
+    layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(8);
-    layout->addWidget(promptField);
-    layout->addWidget(m_counter);
-    layout->addWidget(styleField);
-    layout->addWidget(m_finalPrompt);
-    layout->addWidget(negativeField);
-    layout->addWidget(mediaField);
-    layout->addLayout(sizeLine);
-    layout->addWidget(sizeField);
-    layout->addWidget(m_videoBox);
-    layout->addWidget(seedField);
-    layout->addLayout(providerLine);
-    layout->addWidget(m_providerInfo);
-    layout->addStretch(1);
+    layout->addWidget(scroll, 1);
     layout->addWidget(m_formMessage);
     layout->addLayout(buttons);
 

@@ -30,18 +30,12 @@ CreatePage::CreatePage(const CreateServices &services, QWidget *parent)
     setObjectName(QStringLiteral("createPage"));
     setAccessibleName(tr("Create"));
 
-    auto *scroll = new QScrollArea(this);
-    scroll->setObjectName(QStringLiteral("composerScroll"));
-    scroll->setWidget(m_composer);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(250);
+    m_composer->setMinimumWidth(250);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("createSplitter"));
     splitter->setChildrenCollapsible(false);
-    splitter->addWidget(scroll);
+    splitter->addWidget(m_composer);
     splitter->addWidget(m_results);
     splitter->addWidget(m_jobs);
     splitter->setStretchFactor(0, 0);

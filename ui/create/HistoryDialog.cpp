@@ -84,7 +84,8 @@ void HistoryDialog::refill()
     for (const auto &entry : entries) {
         const auto &r = entry.request;
         const QString kind = r.isVideo() ? tr("Video %1×%2, %3 s").arg(r.width).arg(r.height).arg(r.durationS)
-                                         : tr("Image %1×%2 ×%3").arg(r.width).arg(r.height).arg(r.count);
+                                         : r.count == 1 ? tr("1 image %1×%2").arg(r.width).arg(r.height)
+                                                        : tr("%3 images %1×%2").arg(r.width).arg(r.height).arg(r.count);
         auto *item = new QListWidgetItem(tr("%1\n%2 · %3").arg(r.prompt, kind,
                                                                QLocale().toString(entry.createdAt.toLocalTime(),
                                                                                   QLocale::ShortFormat)),
