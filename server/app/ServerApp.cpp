@@ -13,14 +13,14 @@
 #include "generation/GenerationService.h"
 #include "generation/GenerationStore.h"
 #include "generation/ProviderRegistry.h"
-#include "moderation/ModerationPolicy.h"
-#include "sketch/SketchProvider.h"
-#include "storage/BlobStore.h"
 #include "http/HttpServer.h"
 #include "http/Router.h"
 #include "http/WorkerPool.h"
 #include "mail/MailOutbox.h"
+#include "moderation/ModerationPolicy.h"
 #include "notice/PrivacyNotice.h"
+#include "sketch/SketchProvider.h"
+#include "storage/BlobStore.h"
 #include "storage/Database.h"
 #include "system/SystemEndpoints.h"
 
@@ -77,7 +77,8 @@ int ServerApp::run()
     EventEndpoints eventEndpoints(auth, events);
     eventEndpoints.registerRoutes(router);
     ProviderRegistry providers;
-    providers.add(std::make_unique<SketchProvider>(m_options.location, std::chrono::milliseconds(m_options.sketchStepMs)));
+    providers.add(
+        std::make_unique<SketchProvider>(m_options.location, std::chrono::milliseconds(m_options.sketchStepMs)));
     const BlobStore blobs(QDir(m_options.dataDir).filePath(QStringLiteral("blobs")));
     const GenerationStore generationStore(database);
     GenerationService::Settings generationSettings;

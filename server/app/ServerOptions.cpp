@@ -86,10 +86,27 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
         QStringLiteral("Where this server runs, shown to users next to results (default: \"This computer\" with "
                        "--local, else \"this server\")."),
         QStringLiteral("TEXT"));
-    parser.addOptions({ dataDirOption, listenOption, localOption, certOption, keyOption, proxyOption, accessTtlOption,
-                        testClockOption, stdinOption, noticeOption, requestTimeoutOption, idleTimeoutOption,
-                        ioThreadsOption, workersOption, addressLimitOption, sketchStepOption,
-                        generationWorkersOption, maxJobsOption, retentionOption, moderationOption, locationOption });
+    parser.addOptions({ dataDirOption,
+                        listenOption,
+                        localOption,
+                        certOption,
+                        keyOption,
+                        proxyOption,
+                        accessTtlOption,
+                        testClockOption,
+                        stdinOption,
+                        noticeOption,
+                        requestTimeoutOption,
+                        idleTimeoutOption,
+                        ioThreadsOption,
+                        workersOption,
+                        addressLimitOption,
+                        sketchStepOption,
+                        generationWorkersOption,
+                        maxJobsOption,
+                        retentionOption,
+                        moderationOption,
+                        locationOption });
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
     parser.process(arguments); // handles --help/--version and unknown options (exits)

@@ -11,7 +11,8 @@ std::string EventHub::serialise(const QJsonObject &event)
 
 std::string EventHub::resyncText()
 {
-    return serialise(QJsonObject { { QStringLiteral("seq"), 0 }, { QStringLiteral("type"), QStringLiteral("resync") } });
+    return serialise(
+        QJsonObject { { QStringLiteral("seq"), 0 }, { QStringLiteral("type"), QStringLiteral("resync") } });
 }
 
 void EventHub::fanOut(Stream &stream, const std::string &text, WebSocketPeer::Priority priority)

@@ -76,8 +76,7 @@ std::optional<ByteRange> parseRange(std::string_view header, std::int64_t size, 
 
 GenerationEndpoints::GenerationEndpoints(Settings settings, const AuthEndpoints &auth, const GenerationStore &store,
                                          GenerationService &service, const ProviderRegistry &providers,
-                                         const ModerationPolicy &moderation, const BlobStore &blobs,
-                                         const Clock &clock)
+                                         const ModerationPolicy &moderation, const BlobStore &blobs, const Clock &clock)
     : m_settings(settings)
     , m_auth(auth)
     , m_store(store)
@@ -191,8 +190,8 @@ HttpResponse GenerationEndpoints::list(const HttpRequest &request)
     QJsonArray array;
     for (const auto &item : items)
         array.append(m_store.toJson(item));
-    return HttpResponse::json(200,
-                              QJsonObject { { QStringLiteral("items"), array }, { QStringLiteral("next_cursor"), nextCursor } });
+    return HttpResponse::json(
+        200, QJsonObject { { QStringLiteral("items"), array }, { QStringLiteral("next_cursor"), nextCursor } });
 }
 
 HttpResponse GenerationEndpoints::get(const HttpRequest &request)
@@ -264,8 +263,9 @@ HttpResponse GenerationEndpoints::content(const HttpRequest &request, bool poste
     }
     if (range) {
         response.status = 206;
-        response.headers.emplace_back("Content-Range", "bytes " + std::to_string(range->first) + '-'
-                                                           + std::to_string(range->last) + '/' + std::to_string(size));
+        response.headers.emplace_back("Content-Range",
+                                      "bytes " + std::to_string(range->first) + '-' + std::to_string(range->last) + '/'
+                                          + std::to_string(size));
         response.body = bytes->mid(range->first, range->last - range->first + 1).toStdString();
     } else {
         response.body = bytes->toStdString();

@@ -177,16 +177,13 @@ bool GenerationRequest::parse(const QJsonObject &body, const ProviderRegistry &p
 
 QJsonObject GenerationRequest::toJson(bool withId) const
 {
-    QJsonObject json { { QStringLiteral("prompt"), spec.prompt },
-                       { QStringLiteral("negative_prompt"), spec.negativePrompt },
-                       { QStringLiteral("style"), spec.style },
-                       { QStringLiteral("media"), spec.media },
-                       { QStringLiteral("width"), spec.width },
-                       { QStringLiteral("height"), spec.height },
-                       { QStringLiteral("count"), spec.count },
-                       { QStringLiteral("seed"), qint64(spec.seed) },
-                       { QStringLiteral("provider"), provider },
-                       { QStringLiteral("model"), spec.model } };
+    QJsonObject json {
+        { QStringLiteral("prompt"), spec.prompt }, { QStringLiteral("negative_prompt"), spec.negativePrompt },
+        { QStringLiteral("style"), spec.style },   { QStringLiteral("media"), spec.media },
+        { QStringLiteral("width"), spec.width },   { QStringLiteral("height"), spec.height },
+        { QStringLiteral("count"), spec.count },   { QStringLiteral("seed"), qint64(spec.seed) },
+        { QStringLiteral("provider"), provider },  { QStringLiteral("model"), spec.model }
+    };
     if (withId)
         json.insert(QStringLiteral("id"), id);
     if (spec.media == QLatin1String("video")) {

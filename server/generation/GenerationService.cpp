@@ -49,11 +49,12 @@ public:
         const bool last = step >= total;
         if (last || step <= 1 || now - m_lastEventMs >= m_service.m_settings.progressIntervalMs) {
             m_lastEventMs = now;
-            m_service.m_events.publish(m_userId, QJsonObject { { QStringLiteral("type"), QStringLiteral("job.progress") },
-                                                               { QStringLiteral("job_id"), m_jobId },
-                                                               { QStringLiteral("step"), step },
-                                                               { QStringLiteral("total"), total },
-                                                               { QStringLiteral("t_ms"), qint64(wallMs()) } });
+            m_service.m_events.publish(m_userId,
+                                       QJsonObject { { QStringLiteral("type"), QStringLiteral("job.progress") },
+                                                     { QStringLiteral("job_id"), m_jobId },
+                                                     { QStringLiteral("step"), step },
+                                                     { QStringLiteral("total"), total },
+                                                     { QStringLiteral("t_ms"), qint64(wallMs()) } });
         }
         if (last || now - m_lastStoredMs >= 250) {
             m_lastStoredMs = now;
@@ -73,14 +74,15 @@ public:
     void preview(int step, const QByteArray &jpeg, int width, int height) override
     {
         m_service.m_events.publishTransient(
-            m_userId, QJsonObject { { QStringLiteral("type"), QStringLiteral("job.preview") },
-                                    { QStringLiteral("job_id"), m_jobId },
-                                    { QStringLiteral("step"), step },
-                                    { QStringLiteral("mime"), QStringLiteral("image/jpeg") },
-                                    { QStringLiteral("width"), width },
-                                    { QStringLiteral("height"), height },
-                                    { QStringLiteral("data"), QString::fromLatin1(jpeg.toBase64()) },
-                                    { QStringLiteral("t_ms"), qint64(wallMs()) } });
+            m_userId,
+            QJsonObject { { QStringLiteral("type"), QStringLiteral("job.preview") },
+                          { QStringLiteral("job_id"), m_jobId },
+                          { QStringLiteral("step"), step },
+                          { QStringLiteral("mime"), QStringLiteral("image/jpeg") },
+                          { QStringLiteral("width"), width },
+                          { QStringLiteral("height"), height },
+                          { QStringLiteral("data"), QString::fromLatin1(jpeg.toBase64()) },
+                          { QStringLiteral("t_ms"), qint64(wallMs()) } });
     }
 
 private:
@@ -100,9 +102,8 @@ private:
     std::int64_t m_lastPreviewMs = -1;
 };
 
-GenerationService::GenerationService(Settings settings, const GenerationStore &store,
-                                     const ProviderRegistry &providers, const BlobStore &blobs, EventHub &events,
-                                     const Clock &clock)
+GenerationService::GenerationService(Settings settings, const GenerationStore &store, const ProviderRegistry &providers,
+                                     const BlobStore &blobs, EventHub &events, const Clock &clock)
     : m_settings(settings)
     , m_store(store)
     , m_providers(providers)
@@ -167,8 +168,9 @@ void GenerationService::cancel(const QString &generationId)
 
 void GenerationService::publishState(const GenerationStore::Generation &generation)
 {
-    m_events.publish(generation.userId, QJsonObject { { QStringLiteral("type"), QStringLiteral("job.state") },
-                                                      { QStringLiteral("job"), m_store.toJson(generation) } });
+    m_events.publish(generation.userId,
+                     QJsonObject { { QStringLiteral("type"), QStringLiteral("job.state") },
+                                   { QStringLiteral("job"), m_store.toJson(generation) } });
 }
 
 void GenerationService::workerLoop()
@@ -193,8 +195,7 @@ void GenerationService::workerLoop()
                     if (const auto failed = m_store.find({}, id))
                         publishState(*failed);
                 }
-            } catch (const std::exception &) {
-            }
+            } catch (const std::exception &) { }
         }
     }
     Database::closeThreadConnection();
@@ -241,7 +242,8 @@ void GenerationService::run(const QString &generationId)
     if (result.outcome == ProviderResult::Outcome::Cancelled)
         return; // the cancel already ended it (or the server is stopping: the next start recovers it)
     if (result.outcome == ProviderResult::Outcome::Failed) {
-        if (m_store.markFailed(generationId, result.errorCode.isEmpty() ? QStringLiteral("provider_error") : result.errorCode,
+        if (m_store.markFailed(generationId,
+                               result.errorCode.isEmpty() ? QStringLiteral("provider_error") : result.errorCode,
                                result.errorMessage, finishedAt))
             publishState(*m_store.find({}, generationId));
         return;
@@ -254,7 +256,8 @@ void GenerationService::run(const QString &generationId)
     int index = 0;
     for (const ProviderOutput &output : result.outputs) {
         const auto sha = m_blobs.put(output.bytes);
-        const auto poster = output.posterPng.isEmpty() ? std::optional<QString>(QString()) : m_blobs.put(output.posterPng);
+        const auto poster
+            = output.posterPng.isEmpty() ? std::optional<QString>(QString()) : m_blobs.put(output.posterPng);
         if (!sha || !poster) {
             if (m_store.markFailed(generationId, QStringLiteral("storage_error"),
                                    QStringLiteral("The server could not store the result."), finishedAt))
@@ -296,8 +299,9 @@ void GenerationService::run(const QString &generationId)
     if (!m_store.markSucceeded(generationId, assets, finishedAt))
         return; // cancelled at the last moment: no asset rows were written
     for (const auto &asset : assets) {
-        m_events.publish(job->userId, QJsonObject { { QStringLiteral("type"), QStringLiteral("asset.created") },
-                                                    { QStringLiteral("asset"), GenerationStore::toJson(asset) } });
+        m_events.publish(job->userId,
+                         QJsonObject { { QStringLiteral("type"), QStringLiteral("asset.created") },
+                                       { QStringLiteral("asset"), GenerationStore::toJson(asset) } });
     }
     publishState(*m_store.find({}, generationId));
 }

@@ -120,13 +120,14 @@ GenerationStore::CreateResult GenerationStore::create(const QString &userId, con
     existing.addBindValue(request.id);
     Database::exec(existing);
     if (existing.next()) {
-        const bool same = existing.value(0).toString() == userId && existing.value(1).toString() == request.canonicalBody;
+        const bool same
+            = existing.value(0).toString() == userId && existing.value(1).toString() == request.canonicalBody;
         return same ? CreateResult::Same : CreateResult::Conflict;
     }
     existing.finish();
     if (!blocked) {
-        QSqlQuery active = m_db.prepare(QStringLiteral(
-            "SELECT COUNT(*) FROM generations WHERE user_id = ? AND state IN ('queued', 'running')"));
+        QSqlQuery active = m_db.prepare(
+            QStringLiteral("SELECT COUNT(*) FROM generations WHERE user_id = ? AND state IN ('queued', 'running')"));
         active.addBindValue(userId);
         Database::exec(active);
         if (active.next() && active.value(0).toInt() >= maxActive)
@@ -171,9 +172,9 @@ GenerationStore::CreateResult GenerationStore::create(const QString &userId, con
 
 std::optional<GenerationStore::Generation> GenerationStore::find(const QString &userId, const QString &id) const
 {
-    QSqlQuery query = m_db.prepare(QStringLiteral("SELECT ") + kGenerationColumns
-                                   + QStringLiteral(" FROM generations WHERE id = ?")
-                                   + (userId.isEmpty() ? QString() : QStringLiteral(" AND user_id = ?")));
+    QSqlQuery query
+        = m_db.prepare(QStringLiteral("SELECT ") + kGenerationColumns + QStringLiteral(" FROM generations WHERE id = ?")
+                       + (userId.isEmpty() ? QString() : QStringLiteral(" AND user_id = ?")));
     query.addBindValue(id);
     if (!userId.isEmpty())
         query.addBindValue(userId);
@@ -194,8 +195,8 @@ QString GenerationStore::cursorFor(const Generation &generation)
 
 static bool decodeCursor(const QString &cursor, qint64 *createdAt, QString *id)
 {
-    const auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(), QByteArray::Base64UrlEncoding
-                                                                               | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return false;
     const QString text = QString::fromLatin1(*decoded);
@@ -263,8 +264,8 @@ std::optional<GenerationStore::Asset> GenerationStore::asset(const QString &user
 
 std::optional<GenerationStore::Decision> GenerationStore::decision(const QString &decisionId) const
 {
-    QSqlQuery query = m_db.prepare(QStringLiteral(
-        "SELECT id, category, reason, automated, decided_at FROM moderation_decisions WHERE id = ?"));
+    QSqlQuery query = m_db.prepare(
+        QStringLiteral("SELECT id, category, reason, automated, decided_at FROM moderation_decisions WHERE id = ?"));
     query.addBindValue(decisionId);
     Database::exec(query);
     if (!query.next())
@@ -275,8 +276,8 @@ std::optional<GenerationStore::Decision> GenerationStore::decision(const QString
 
 bool GenerationStore::markRunning(const QString &id, std::int64_t nowMs) const
 {
-    QSqlQuery query = m_db.prepare(QStringLiteral(
-        "UPDATE generations SET state = 'running', started_at = ? WHERE id = ? AND state = 'queued'"));
+    QSqlQuery query = m_db.prepare(
+        QStringLiteral("UPDATE generations SET state = 'running', started_at = ? WHERE id = ? AND state = 'queued'"));
     query.addBindValue(qint64(nowMs));
     query.addBindValue(id);
     Database::exec(query);
@@ -310,9 +311,9 @@ bool GenerationStore::markFailed(const QString &id, const QString &code, const Q
 bool GenerationStore::markSucceeded(const QString &id, const std::vector<Asset> &assets, std::int64_t nowMs) const
 {
     WriteTransaction transaction(m_db.connection());
-    QSqlQuery update = m_db.prepare(QStringLiteral(
-        "UPDATE generations SET state = 'succeeded', finished_at = ?, progress_step = progress_total"
-        " WHERE id = ? AND state = 'running'"));
+    QSqlQuery update = m_db.prepare(
+        QStringLiteral("UPDATE generations SET state = 'succeeded', finished_at = ?, progress_step = progress_total"
+                       " WHERE id = ? AND state = 'running'"));
     update.addBindValue(qint64(nowMs));
     update.addBindValue(id);
     Database::exec(update);
@@ -359,9 +360,8 @@ GenerationStore::CancelResult GenerationStore::cancel(const QString &userId, con
                                                       std::int64_t nowMs) const
 {
     WriteTransaction transaction(m_db.connection());
-    QSqlQuery update = m_db.prepare(
-        QStringLiteral("UPDATE generations SET state = 'cancelled', finished_at = ?"
-                       " WHERE id = ? AND user_id = ? AND state IN ('queued', 'running')"));
+    QSqlQuery update = m_db.prepare(QStringLiteral("UPDATE generations SET state = 'cancelled', finished_at = ?"
+                                                   " WHERE id = ? AND user_id = ? AND state IN ('queued', 'running')"));
     update.addBindValue(qint64(nowMs));
     update.addBindValue(id);
     update.addBindValue(userId);
@@ -386,9 +386,9 @@ std::vector<GenerationStore::Generation> GenerationStore::recoverUnfinished(bool
             jobs.push_back(readGeneration(select));
     }
     if (requeue) {
-        QSqlQuery update = m_db.prepare(QStringLiteral(
-            "UPDATE generations SET state = 'queued', started_at = NULL, progress_step = 0"
-            " WHERE state IN ('queued', 'running')"));
+        QSqlQuery update = m_db.prepare(
+            QStringLiteral("UPDATE generations SET state = 'queued', started_at = NULL, progress_step = 0"
+                           " WHERE state IN ('queued', 'running')"));
         Database::exec(update);
     } else {
         QSqlQuery update = m_db.prepare(

@@ -84,9 +84,8 @@ public:
 
     // Inserts the job (queued, or blocked when `blocked` is set) and its moderation decision, unless
     // the id exists (Same for the same user and body, else Conflict) or the user is at `maxActive`.
-    CreateResult create(const QString &userId, const GenerationRequest &request,
-                        const std::optional<Decision> &blocked, const QString &policyVersion, int maxActive,
-                        std::int64_t nowMs) const;
+    CreateResult create(const QString &userId, const GenerationRequest &request, const std::optional<Decision> &blocked,
+                        const QString &policyVersion, int maxActive, std::int64_t nowMs) const;
 
     // `userId` empty: any user's (for the job runner).
     std::optional<Generation> find(const QString &userId, const QString &id) const;

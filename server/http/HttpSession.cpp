@@ -151,8 +151,7 @@ private:
             if (m_closing && !m_closeSent) {
                 m_closeSent = true;
                 net::post(m_ws.get_executor(), [self = this->shared_from_this()] {
-                    self->m_ws.async_close(beast::websocket::close_code::try_again_later,
-                                           [self](beast::error_code) { });
+                    self->m_ws.async_close(beast::websocket::close_code::try_again_later, [self](beast::error_code) {});
                 });
             }
             return;

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "HttpResponse.h"
+
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include "HttpResponse.h"
 
 namespace pygmi::server {
 

@@ -33,8 +33,7 @@ bool ModerationPolicy::load(const QString &file, QString *error)
             *error = QStringLiteral("a moderation category has no id");
             return false;
         }
-        const auto options
-            = QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption;
+        const auto options = QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption;
         for (const QJsonValue &term : object.value(QStringLiteral("terms")).toArray()) {
             const QString escaped = QRegularExpression::escape(term.toString().trimmed());
             if (!escaped.isEmpty())

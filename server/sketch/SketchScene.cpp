@@ -63,19 +63,19 @@ float fbm(std::uint64_t seed, float x, int octaves)
 const std::map<QString, float> &colourHues()
 {
     static const std::map<QString, float> hues {
-        { QStringLiteral("red"), 2 },       { QStringLiteral("crimson"), 350 }, { QStringLiteral("ruby"), 345 },
-        { QStringLiteral("fire"), 15 },     { QStringLiteral("orange"), 28 },   { QStringLiteral("amber"), 38 },
-        { QStringLiteral("autumn"), 25 },   { QStringLiteral("gold"), 45 },     { QStringLiteral("golden"), 45 },
-        { QStringLiteral("yellow"), 55 },   { QStringLiteral("lemon"), 58 },    { QStringLiteral("lime"), 85 },
-        { QStringLiteral("green"), 120 },   { QStringLiteral("forest"), 130 },  { QStringLiteral("emerald"), 145 },
-        { QStringLiteral("jade"), 155 },    { QStringLiteral("mint"), 160 },    { QStringLiteral("teal"), 178 },
-        { QStringLiteral("turquoise"), 175 }, { QStringLiteral("cyan"), 188 },  { QStringLiteral("ice"), 195 },
-        { QStringLiteral("sky"), 205 },     { QStringLiteral("ocean"), 210 },   { QStringLiteral("sea"), 205 },
-        { QStringLiteral("blue"), 222 },    { QStringLiteral("azure"), 215 },   { QStringLiteral("navy"), 232 },
-        { QStringLiteral("indigo"), 252 },  { QStringLiteral("violet"), 272 },  { QStringLiteral("purple"), 282 },
-        { QStringLiteral("lavender"), 268 }, { QStringLiteral("magenta"), 305 }, { QStringLiteral("pink"), 330 },
-        { QStringLiteral("rose"), 340 },    { QStringLiteral("sunset"), 18 },   { QStringLiteral("dawn"), 30 },
-        { QStringLiteral("desert"), 35 },   { QStringLiteral("sand"), 40 },     { QStringLiteral("neon"), 300 },
+        { QStringLiteral("red"), 2 },         { QStringLiteral("crimson"), 350 }, { QStringLiteral("ruby"), 345 },
+        { QStringLiteral("fire"), 15 },       { QStringLiteral("orange"), 28 },   { QStringLiteral("amber"), 38 },
+        { QStringLiteral("autumn"), 25 },     { QStringLiteral("gold"), 45 },     { QStringLiteral("golden"), 45 },
+        { QStringLiteral("yellow"), 55 },     { QStringLiteral("lemon"), 58 },    { QStringLiteral("lime"), 85 },
+        { QStringLiteral("green"), 120 },     { QStringLiteral("forest"), 130 },  { QStringLiteral("emerald"), 145 },
+        { QStringLiteral("jade"), 155 },      { QStringLiteral("mint"), 160 },    { QStringLiteral("teal"), 178 },
+        { QStringLiteral("turquoise"), 175 }, { QStringLiteral("cyan"), 188 },    { QStringLiteral("ice"), 195 },
+        { QStringLiteral("sky"), 205 },       { QStringLiteral("ocean"), 210 },   { QStringLiteral("sea"), 205 },
+        { QStringLiteral("blue"), 222 },      { QStringLiteral("azure"), 215 },   { QStringLiteral("navy"), 232 },
+        { QStringLiteral("indigo"), 252 },    { QStringLiteral("violet"), 272 },  { QStringLiteral("purple"), 282 },
+        { QStringLiteral("lavender"), 268 },  { QStringLiteral("magenta"), 305 }, { QStringLiteral("pink"), 330 },
+        { QStringLiteral("rose"), 340 },      { QStringLiteral("sunset"), 18 },   { QStringLiteral("dawn"), 30 },
+        { QStringLiteral("desert"), 35 },     { QStringLiteral("sand"), 40 },     { QStringLiteral("neon"), 300 },
     };
     return hues;
 }
@@ -143,9 +143,11 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
         saturation = 0.05f;
     const float harmony = rng.chance(0.5f) ? 150.0f : 200.0f; // complementary-ish accent
 
-    const Rgb skyTop = night ? Rgb::fromHsv(hue + 20, saturation * 0.9f, 0.12f)
+    // Night skies lean towards blue whatever the colour words say; those still tint the rest.
+    const float skyHue = night ? hue * 0.3f + 228.0f * 0.7f : hue;
+    const Rgb skyTop = night ? Rgb::fromHsv(skyHue + 10, saturation * 0.9f + 0.1f, 0.14f)
                              : Rgb::fromHsv(hue + (dusk ? 250 : 15), saturation * 0.55f, value * 0.62f);
-    const Rgb skyBottom = night ? Rgb::fromHsv(hue - 10, saturation * 0.7f, 0.38f)
+    const Rgb skyBottom = night ? Rgb::fromHsv(skyHue - 10, saturation * 0.7f, 0.4f)
                                 : Rgb::fromHsv(hue + (dusk ? 10 : -25), saturation * (dusk ? 0.9f : 0.35f), value);
     const Rgb accent = Rgb::fromHsv(hue + harmony, std::min(1.0f, saturation + 0.15f), std::min(1.0f, value + 0.05f));
     const Rgb midTone = Rgb::fromHsv(hue + 35, saturation * 0.8f, value * 0.6f);
@@ -153,7 +155,8 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
     const Rgb light = Rgb::fromHsv(hue + 50, saturation * 0.3f, 1.0f);
 
     // Themes from the words; prompts that name none get two picked by their own hash.
-    bool mountains = hasAny(words, { "mountain", "hill", "peak", "valley", "landscape", "alps", "canyon", "cliff" });
+    bool mountains = hasAny(words, { "mountain", "hill", "peak", "valley", "landscape", "alps", "canyon", "cliff",
+                                     "desert", "dune" });
     bool water = hasAny(words, { "sea", "ocean", "lake", "river", "water", "wave", "beach", "harbor", "harbour" });
     bool city = hasAny(words, { "city", "building", "tower", "skyline", "street", "town", "skyscraper", "castle" });
     bool forest = hasAny(words, { "forest", "tree", "wood", "woods", "pine", "jungle", "garden", "flower" });
@@ -163,9 +166,9 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
     const bool bubbles = hasAny(words, { "bubble", "snow", "rain", "firefly", "sparkle", "dust", "magic" });
     if (!mountains && !water && !city && !forest && !abstract) {
         const int pick = int(promptHash % 10);
-        const bool pairs[10][5] = { { 1, 1, 0, 0, 0 }, { 1, 0, 0, 1, 0 }, { 0, 1, 1, 0, 0 }, { 0, 0, 0, 0, 1 },
-                                    { 1, 0, 0, 0, 1 }, { 0, 1, 0, 0, 1 }, { 1, 1, 0, 1, 0 }, { 0, 0, 1, 0, 1 },
-                                    { 1, 0, 1, 0, 0 }, { 0, 1, 0, 1, 0 } };
+        const bool pairs[10][5]
+            = { { 1, 1, 0, 0, 0 }, { 1, 0, 0, 1, 0 }, { 0, 1, 1, 0, 0 }, { 0, 0, 0, 0, 1 }, { 1, 0, 0, 0, 1 },
+                { 0, 1, 0, 0, 1 }, { 1, 1, 0, 1, 0 }, { 0, 0, 1, 0, 1 }, { 1, 0, 1, 0, 0 }, { 0, 1, 0, 1, 0 } };
         mountains = pairs[pick][0];
         water = pairs[pick][1];
         city = pairs[pick][2];
@@ -239,8 +242,9 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
                     const float ca = std::cos(angle), sa = std::sin(angle);
                     const float hw = size * 0.9f, hh = size * 0.12f;
                     c.convexPolygon({ x - ca * hw + sa * hh, y + drift - sa * hw - ca * hh, x + ca * hw + sa * hh,
-                                      y + drift + sa * hw - ca * hh, x + ca * hw - sa * hh, y + drift + sa * hw + ca * hh,
-                                      x - ca * hw - sa * hh, y + drift - sa * hw + ca * hh },
+                                      y + drift + sa * hw - ca * hh, x + ca * hw - sa * hh,
+                                      y + drift + sa * hw + ca * hh, x - ca * hw - sa * hh,
+                                      y + drift - sa * hw + ca * hh },
                                     colour, alpha);
                 }
                 }
@@ -351,9 +355,8 @@ SketchScene::SketchScene(const QString &prompt, const QString &style, std::uint6
     }
 
     // 10. Texture: paper-like grain and a gentle vignette.
-    const float grainAmount = styleId.contains(QLatin1String("watercolor")) || hasAny(words, { "paper", "film", "grain" })
-        ? 0.09f
-        : 0.035f;
+    const float grainAmount
+        = styleId.contains(QLatin1String("watercolor")) || hasAny(words, { "paper", "film", "grain" }) ? 0.09f : 0.035f;
     const std::uint64_t grainSeed = rng.next();
     m_layers.push_back([=](SketchCanvas &c, float) {
         c.grain(grainSeed, grainAmount);
