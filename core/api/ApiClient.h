@@ -17,6 +17,7 @@
 #include <optional>
 
 class QNetworkAccessManager;
+class QNetworkRequest;
 class QNetworkReply;
 
 namespace pygmi::core {
@@ -78,6 +79,12 @@ public:
     // Sends the request; `done` runs on the caller's thread unless `context` was destroyed.
     void send(const ApiRequest &request, QObject *context, Callback done);
 
+    // The upgrade request of a WebSocket on `path` ("/v1/events?since=3"): ws:// or wss:// on the
+    // server's address, with the same identifying and authentication headers as send(), so
+    // that streams pass the same gate as every other request. Empty URL if the server URL is
+    // unusable (see checkServerUrl).
+    QNetworkRequest webSocketRequest(const QString &path);
+
     // Convenience wrappers.
     void get(const QString &path, QObject *context, Callback done);
     void post(const QString &path, const QJsonObject &body, QObject *context, Callback done,
@@ -126,6 +133,9 @@ private:
     const NetworkPolicy *m_policy = nullptr;
     QList<NetworkActivity> m_activity;
     void recordActivity(const ApiRequest &request, bool sent, bool gpc);
+    // User agent, bearer token and Sec-GPC: the headers every request and the WebSocket share.
+    // Returns whether Sec-GPC was added.
+    bool applyCommonHeaders(QNetworkRequest &request, bool authenticated) const;
 };
 
 } // namespace pygmi::core

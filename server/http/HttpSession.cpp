@@ -539,6 +539,9 @@ void HttpSession::start(tcp::socket socket, ssl::context *tls, std::shared_ptr<c
         socket.close(ec);
         return;
     }
+    // Answers and events are small and written whole: send them at once rather than let Nagle's
+    // algorithm wait for the client's delayed acknowledgement.
+    socket.set_option(tcp::no_delay(true), ec);
     // Released when the last object that carries the connection (HTTP or WebSocket) is destroyed.
     std::shared_ptr<void> slot(nullptr, [context](void *) { context->openConnections.fetch_sub(1); });
     if (tls) {
