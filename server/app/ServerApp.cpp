@@ -12,10 +12,13 @@
 #include "http/WorkerPool.h"
 #include "mail/MailOutbox.h"
 #include "notice/PrivacyNotice.h"
+#include "sso/SsoEndpoints.h"
+#include "sso/SsoStore.h"
 #include "storage/Database.h"
 #include "system/SystemEndpoints.h"
 
 #include <QDir>
+#include <QUrl>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -39,6 +42,12 @@ int ServerApp::run()
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 2;
     }
+    std::vector<OidcProviderConfig> oidcProviders;
+    if (!m_options.oidcConfigFile.isEmpty()
+        && !OidcProviderConfig::loadFile(m_options.oidcConfigFile, &oidcProviders, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 2;
+    }
     Database database(QDir(m_options.dataDir).filePath(QStringLiteral("pygmi.sqlite")));
     if (!database.initialise(&error)) {
         std::fprintf(stderr, "cannot open the database: %s\n", qPrintable(error));
@@ -57,6 +66,9 @@ int ServerApp::run()
     AuthEndpoints auth({ m_options.localMode, m_options.accessTtlSeconds, 30LL * 24 * 3600 }, store, hasher, throttle,
                        outbox, notice, clock);
     auth.registerRoutes(router);
+    const SsoStore ssoStore(database);
+    SsoEndpoints sso(oidcProviders, m_options.localMode, auth, store, ssoStore, notice, clock);
+    sso.registerRoutes(router);
 
     WorkerPool workers(m_options.workerThreads, [] { Database::closeThreadConnection(); });
     HttpServer::Settings settings;
@@ -74,6 +86,12 @@ int ServerApp::run()
         return 1;
     }
 
+    const QString host = m_options.host.contains(u':') ? u'[' + m_options.host + u']' : m_options.host;
+    const QString listeningUrl = QStringLiteral("%1://%2:%3")
+                                     .arg(server.isTls() ? QStringLiteral("https") : QStringLiteral("http"), host)
+                                     .arg(server.port());
+    sso.setPublicUrl(QUrl(m_options.publicUrl.isEmpty() ? listeningUrl : m_options.publicUrl));
+
     boost::asio::io_context signalIo;
     boost::asio::signal_set stopSignals(signalIo, SIGINT, SIGTERM);
     stopSignals.async_wait([](const boost::system::error_code &, int signal) {
@@ -83,7 +101,6 @@ int ServerApp::run()
     if (m_options.exitWithStdin)
         StdinWatcher::start();
 
-    const QString host = m_options.host.contains(u':') ? u'[' + m_options.host + u']' : m_options.host;
     // The supervisor (and TestServer) wait for exactly this line.
     std::printf("listening on %s://%s:%u\n", server.isTls() ? "https" : "http", qPrintable(host),
                 static_cast<unsigned>(server.port()));

@@ -64,9 +64,17 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption addressLimitOption(
         QStringLiteral("login-address-limit"),
         QStringLiteral("Failed sign-ins allowed per client address per 15 minutes (default 30)."), QStringLiteral("N"));
+    const QCommandLineOption oidcOption(QStringLiteral("oidc-config"),
+                                        QStringLiteral("Single sign-on providers: a JSON list of {id, display_name, "
+                                                       "icon, issuer, client_id, client_secret, scopes}."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption publicUrlOption(QStringLiteral("public-url"),
+                                             QStringLiteral("The address clients use to reach this server, e.g. "
+                                                            "https://pygmi.example (default: the listen address)."),
+                                             QStringLiteral("URL"));
     parser.addOptions({ dataDirOption, listenOption, localOption, certOption, keyOption, proxyOption, accessTtlOption,
                         testClockOption, stdinOption, noticeOption, requestTimeoutOption, idleTimeoutOption,
-                        ioThreadsOption, workersOption, addressLimitOption });
+                        ioThreadsOption, workersOption, addressLimitOption, oidcOption, publicUrlOption });
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
     parser.process(arguments); // handles --help/--version and unknown options (exits)
@@ -120,6 +128,8 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     testClock = parser.isSet(testClockOption);
     exitWithStdin = parser.isSet(stdinOption);
     noticeFile = parser.value(noticeOption);
+    oidcConfigFile = parser.value(oidcOption);
+    publicUrl = parser.value(publicUrlOption);
     int accessTtl = static_cast<int>(accessTtlSeconds);
     if (!positiveInt(accessTtlOption, &accessTtl, 1) || !positiveInt(requestTimeoutOption, &requestTimeoutMs, 100)
         || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100) || !positiveInt(ioThreadsOption, &ioThreads, 1)

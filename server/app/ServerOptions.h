@@ -26,6 +26,8 @@ struct ServerOptions
     int ioThreads = 2;
     int workerThreads = 4;
     int loginAddressLimit = 30; // failed sign-ins per client address per 15 minutes
+    QString oidcConfigFile; // identity providers for single sign-on (JSON list)
+    QString publicUrl; // how clients and providers reach this server; default: the listen address
     QStringList adminCommand; // e.g. {"lock", "a@b.c"}; empty: serve
 
     // Parses and checks the arguments; false with a message for the user in `error`.
