@@ -5,10 +5,12 @@
 #include "main/MainWindow.h"
 #include "session/SecretStore.h"
 #include "session/SessionManager.h"
+#include "sso/SsoService.h"
 #include "theme/Theme.h"
 #include "welcome/WelcomeWindow.h"
 
 #include <QApplication>
+#include <QDesktopServices>
 #include <QDir>
 #include <QIcon>
 #include <QLibraryInfo>
@@ -45,9 +47,12 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     , m_api(new core::ApiClient(this))
     , m_secrets(new core::SecretStore(m_options.keychainService, this))
     , m_session(new core::SessionManager(m_api, m_secrets, configDir(), this))
+    , m_sso(new core::SsoService(m_api, m_session, this))
     , m_theme(new ui::Theme(this))
 {
     m_theme->apply();
+    // Single sign-on uses the system browser, never an embedded web view (RFC 8252).
+    m_sso->setBrowserOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); });
     connect(m_secrets, &core::SecretStore::statusChanged, this, [this](core::SecretStore::Status status) {
         if (m_main && status != core::SecretStore::Status::Unknown)
             m_main->setKeychainPersistent(status == core::SecretStore::Status::Persistent);
@@ -150,6 +155,7 @@ void StudioApp::replaceWindow(QWidget *previous, QWidget *next)
 void StudioApp::showWelcome(const QString &notice)
 {
     auto *welcome = new ui::WelcomeWindow(m_session, m_api);
+    welcome->setSso(m_sso);
     const QSettings settings;
     const QString choice = settings.value(kChoiceKey).toString();
     welcome->setRememberedServer(QUrl(settings.value(kServerUrlKey).toString()),
@@ -182,6 +188,7 @@ void StudioApp::showWelcome(const QString &notice)
 void StudioApp::showMain()
 {
     auto *main = new ui::MainWindow(m_session, m_theme);
+    main->setSso(m_sso);
     const QSettings settings;
     const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
     if (!geometry.isEmpty())

@@ -18,6 +18,7 @@ class ApiError;
 class LocalServerSupervisor;
 class SecretStore;
 class SessionManager;
+class SsoService;
 } // namespace pygmi::core
 
 namespace pygmi::ui {
@@ -56,6 +57,8 @@ public:
     core::ApiClient *api() const { return m_api; }
     core::SecretStore *secrets() const { return m_secrets; }
     core::SessionManager *session() const { return m_session; }
+    // Single sign-on; tests replace its browser opener.
+    core::SsoService *sso() const { return m_sso; }
     core::LocalServerSupervisor *localServer() const { return m_supervisor; }
     ui::Theme *theme() const { return m_theme; }
     ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
@@ -86,6 +89,7 @@ private:
     core::ApiClient *m_api;
     core::SecretStore *m_secrets;
     core::SessionManager *m_session;
+    core::SsoService *m_sso;
     core::LocalServerSupervisor *m_supervisor = nullptr;
     ui::Theme *m_theme;
     QPointer<ui::WelcomeWindow> m_welcome;

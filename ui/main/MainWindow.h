@@ -12,6 +12,7 @@ class QStackedWidget;
 
 namespace pygmi::core {
 class SessionManager;
+class SsoService;
 }
 
 namespace pygmi::ui {
@@ -44,6 +45,8 @@ public:
     void setRestoringProfile(const core::ServerProfile &profile);
     void setLocalServerState(LocalServerState state, const QString &detail = {});
     void setKeychainPersistent(bool persistent);
+    // Single sign-on: Settings shows the account's connected sign-ins.
+    void setSso(core::SsoService *sso);
     // A problem reaching the server at start-up (empty text clears it).
     void setConnectionProblem(const QString &text);
 
@@ -74,6 +77,7 @@ private:
     SettingsPage *m_settings = nullptr;
     std::optional<core::ServerProfile> m_restoring;
     bool m_persistent = true;
+    core::SsoService *m_sso = nullptr;
     bool m_restartedOnce = false;
 };
 

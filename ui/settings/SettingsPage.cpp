@@ -1,6 +1,7 @@
 #include "settings/SettingsPage.h"
 
 #include "session/SessionManager.h"
+#include "sso/ConnectedSignInsBox.h"
 #include "theme/Theme.h"
 
 #include <QComboBox>
@@ -75,6 +76,7 @@ SettingsPage::SettingsPage(core::SessionManager *session, Theme *theme, QWidget 
     layout->setSpacing(16);
     layout->addWidget(heading);
     layout->addWidget(account);
+    m_accountSlot = layout;
     layout->addWidget(appearance);
     layout->addStretch(1);
 
@@ -93,6 +95,16 @@ void SettingsPage::setKeychainPersistent(bool persistent)
 {
     m_persistent = persistent;
     updateAccount();
+}
+
+void SettingsPage::setSso(core::SsoService *sso)
+{
+    if (m_connectedSignIns || !sso || m_session->profile().isLocal())
+        return;
+    auto *box = new ConnectedSignInsBox(sso, this);
+    m_connectedSignIns = box;
+    // Right under the account group.
+    m_accountSlot->insertWidget(m_accountSlot->indexOf(findChild<QWidget *>(QStringLiteral("accountGroup"))) + 1, box);
 }
 
 void SettingsPage::updateAccount()

@@ -5,10 +5,12 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QVBoxLayout;
 
 namespace pygmi::core {
 class SessionManager;
-}
+class SsoService;
+} // namespace pygmi::core
 
 namespace pygmi::ui {
 
@@ -23,6 +25,8 @@ public:
     SettingsPage(core::SessionManager *session, Theme *theme, QWidget *parent = nullptr);
 
     void setKeychainPersistent(bool persistent);
+    // Adds Account → Connected sign-ins (server accounts only).
+    void setSso(core::SsoService *sso);
 
 Q_SIGNALS:
     void signOutRequested();
@@ -38,6 +42,8 @@ private:
     QLabel *m_keychain;
     QComboBox *m_themeCombo;
     bool m_persistent = true;
+    QWidget *m_connectedSignIns = nullptr;
+    QVBoxLayout *m_accountSlot = nullptr;
 };
 
 } // namespace pygmi::ui
