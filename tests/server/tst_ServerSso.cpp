@@ -10,7 +10,9 @@
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QRandomGenerator>
+#include <QStandardPaths>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -71,6 +73,7 @@ private slots:
     void linkAndUnlink();
     void verifiedEmailLinksOnlyAfterSigningIn();
     void unverifiedEmailIsNotKept();
+    void untrustedCertificateIsRefused();
     void onlyMinimalIdentifiersAreStored();
 
 private:
@@ -85,9 +88,11 @@ private:
     NodePeer m_realOp;
     NodePeer m_fakeOp;
     QTemporaryDir m_configDir;
+    TestServer m_tlsPeer; // an https "provider" whose certificate nobody trusts
     TestServer m_server;
     std::unique_ptr<ServerApi> m_api;
     BrowserScript m_browser;
+    QStringList m_secrets; // codes, verifiers, pending tokens and sessions seen: never in the server log
     QString m_aliceId;
     QString m_aliceAccess;
 };
@@ -97,6 +102,19 @@ void TestServerSso::initTestCase()
     NodePeer::skipUnlessAvailable();
     QVERIFY2(m_realOp.start(QStringLiteral("real-op.mjs")), qPrintable(m_realOp.errorString()));
     QVERIFY2(m_fakeOp.start(QStringLiteral("fake-op.mjs")), qPrintable(m_fakeOp.errorString()));
+    const QString cert = m_configDir.filePath(QStringLiteral("cert.pem"));
+    const QString key = m_configDir.filePath(QStringLiteral("key.pem"));
+    QProcess make;
+    make.start(QStandardPaths::findExecutable(QStringLiteral("openssl")),
+               { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                 QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+                 QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                 QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
+                 key, QStringLiteral("-out"), cert });
+    QVERIFY(make.waitForFinished(20000));
+    QCOMPARE(make.exitCode(), 0);
+    QVERIFY2(m_tlsPeer.start({ QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key }),
+             qPrintable(m_tlsPeer.errorString()));
     const QJsonArray providers {
         QJsonObject { { QStringLiteral("id"), QStringLiteral("real") },
                       { QStringLiteral("display_name"), QStringLiteral("Real ID") },
@@ -109,6 +127,11 @@ void TestServerSso::initTestCase()
                       { QStringLiteral("display_name"), QStringLiteral("Fake ID") },
                       { QStringLiteral("issuer"), m_fakeOp.url().toString() },
                       { QStringLiteral("client_id"), QStringLiteral("pygmi-fake") } },
+        QJsonObject { { QStringLiteral("id"), QStringLiteral("untrusted") },
+                      { QStringLiteral("display_name"), QStringLiteral("Untrusted") },
+                      { QStringLiteral("issuer"), m_tlsPeer.url().toString() },
+                      { QStringLiteral("client_id"), QStringLiteral("pygmi") },
+                      { QStringLiteral("client_secret"), QStringLiteral("s3cret-value") } },
     };
     QFile config(m_configDir.filePath(QStringLiteral("oidc.json")));
     QVERIFY(config.open(QIODevice::WriteOnly));
@@ -145,8 +168,13 @@ ApiReply TestServerSso::redeem(const QUrl &loopback, const AppSide &app, const Q
     const QJsonObject body { { QStringLiteral("code"), item(loopback, QStringLiteral("code")) },
                              { QStringLiteral("code_verifier"), app.verifier },
                              { QStringLiteral("redirect_uri"), app.redirect } };
-    return bearer.isEmpty() ? m_api->post(QStringLiteral("/v1/auth/sso/token"), body)
+    // (The app's state is not a secret to the server: it keeps it to hand it back.)
+    m_secrets << item(loopback, QStringLiteral("code")) << app.verifier;
+    const ApiReply reply = bearer.isEmpty() ? m_api->post(QStringLiteral("/v1/auth/sso/token"), body)
                             : m_api->post(QStringLiteral("/v1/me/identities"), body, bearer);
+    for (const char *name : { "pending_token", "access_token", "refresh_token" })
+        m_secrets << reply.json.value(QLatin1String(name)).toString();
+    return reply;
 }
 
 void TestServerSso::setFake(const QJsonObject &settings)
@@ -173,13 +201,14 @@ void TestServerSso::providersAreListed()
     const ApiReply reply = m_api->get(QStringLiteral("/v1/auth/providers"));
     QCOMPARE(reply.status, 200);
     const QJsonArray list = reply.json.value(QStringLiteral("providers")).toArray();
-    QCOMPARE(list.size(), 2);
+    QCOMPARE(list.size(), 3);
     QCOMPARE(list[0][QStringLiteral("id")].toString(), QStringLiteral("real"));
     QCOMPARE(list[0][QStringLiteral("display_name")].toString(), QStringLiteral("Real ID"));
     QCOMPARE(list[0][QStringLiteral("icon")].toString(), QStringLiteral("openid"));
     // Nothing about the provider's client leaves the server.
     QVERIFY(!reply.body.contains("client_id"));
     QVERIFY(!reply.body.contains(m_realOp.url().toEncoded()));
+    QVERIFY(!reply.body.contains("s3cret-value"));
 }
 
 void TestServerSso::redirectMustBeLoopbackWithPkce()
@@ -490,6 +519,16 @@ void TestServerSso::unverifiedEmailIsNotKept()
     QVERIFY(identities[0][QStringLiteral("email")].isNull());
 }
 
+void TestServerSso::untrustedCertificateIsRefused()
+{
+    // The server verifies the provider's certificate: a self-signed one is not a provider.
+    AppSide app;
+    const auto [status, body] = m_browser.fetch(startUrl(QStringLiteral("untrusted"), app));
+    QCOMPARE(status, 502);
+    QVERIFY(body.contains("provider_unavailable"));
+    QVERIFY(!m_server.output().contains("s3cret-value"));
+}
+
 void TestServerSso::onlyMinimalIdentifiersAreStored()
 {
     m_server.stop();
@@ -516,13 +555,19 @@ void TestServerSso::onlyMinimalIdentifiersAreStored()
     }
     QSqlDatabase::removeDatabase(name);
     const QString all = everything.join(u'\n');
+    m_secrets.removeAll(QString());
+    QVERIFY(m_secrets.size() > 20);
+    for (const QString &secret : std::as_const(m_secrets)) {
+        QVERIFY2(!m_server.output().contains(secret.toUtf8()), "a secret reached the server log");
+        QVERIFY2(!all.contains(secret), "a secret is stored in plain text");
+    }
     QVERIFY(all.contains(QStringLiteral("alice@example.test")));
     // Claims beyond issuer, subject, verified email and name never reach the database, nor do
     // the provider's tokens.
     for (const QString &never : { QStringLiteral("+62 21"), QStringLiteral("1990-01-01"), QStringLiteral("face.png"),
-                                  QStringLiteral("Jalan"), QStringLiteral("p.png"), QStringLiteral("eyJ"),
+                                  QStringLiteral("Jalan"), QStringLiteral("p.png"), QStringLiteral("eyJhbGciOi"), QStringLiteral("s3cret-value"),
                                   QStringLiteral("unverified-bob@example.test") })
-        QVERIFY2(!all.contains(never), qPrintable(never));
+        QVERIFY2(!all.contains(never), qPrintable(never + u' ' + all.mid(qMax(0, int(all.indexOf(never)) - 80), 200)));
 }
 
 QTEST_GUILESS_MAIN(TestServerSso)
