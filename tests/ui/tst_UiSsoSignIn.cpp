@@ -39,6 +39,7 @@ private Q_SLOTS:
     void connectedSignInsInSettings();
     void signOutAndSignInAgain();
     void refusalsAreExplained();
+    void sameVerifiedEmailLinksAfterPasswordSignIn();
     void cleanupTestCase();
 
 private:
@@ -166,6 +167,14 @@ void TestUiSsoSignIn::linkIsOfferedWhenNoBrowserOpens()
     QVERIFY(labelText(welcome, "ssoErrorLabel").isEmpty());
     QCOMPARE(m_app->session()->state(), core::SessionManager::State::SignedOut);
     QVERIFY2(test::unnamedControls(welcome).isEmpty(), qPrintable(test::unnamedControls(welcome).join(u", ")));
+
+    // Nobody comes back from the browser: the wait ends by itself and says what to do.
+    m_app->sso()->setTimeoutMs(300);
+    UI_CLICK(welcome, "ssoProviderButton_real");
+    QTRY_VERIFY_WITH_TIMEOUT(labelText(welcome, "ssoErrorLabel").contains(QStringLiteral("in time")), 5000);
+    QVERIFY(!child<QWidget>(welcome, "ssoWait")->isVisible());
+    QVERIFY(test::isUsable(child<QWidget>(welcome, "signInButton")));
+    m_app->sso()->setTimeoutMs(core::SsoSignIn::kDefaultTimeoutMs);
     m_browserOpens = true;
 }
 
@@ -288,6 +297,39 @@ void TestUiSsoSignIn::refusalsAreExplained()
                              20000);
     QVERIFY(!m_app->mainWindow());
     m_choice = test::BrowserScript::Choice::Consent;
+}
+
+void TestUiSsoSignIn::sameVerifiedEmailLinksAfterPasswordSignIn()
+{
+    // An email account exists; the company provider vouches for the same address.
+    test::ServerApi api(m_server.url());
+    QCOMPARE(api.signup(QStringLiteral("henry@example.test"), QStringLiteral("violet-harbor-42")).status, 201);
+    test::ServerApi fake(m_fakeOp.url());
+    QCOMPARE(fake.post(QStringLiteral("/control"), { { QStringLiteral("mode"), QStringLiteral("good") },
+                                                    { QStringLiteral("sub"), QStringLiteral("henry-corp") },
+                                                    { QStringLiteral("email"), QStringLiteral("henry@example.test") },
+                                                    { QStringLiteral("email_verified"), true } })
+                 .status,
+             200);
+    auto *welcome = openSignInPage();
+    QVERIFY(welcome);
+    UI_CLICK(welcome, "ssoProviderButton_fake");
+    // Not signed in yet: first prove the account is yours.
+    QTRY_VERIFY_WITH_TIMEOUT(labelText(welcome, "signInInfoLabel").contains(QStringLiteral("henry@example.test")),
+                             20000);
+    QVERIFY(!m_app->mainWindow());
+    QCOMPARE(child<QLineEdit>(welcome, "signInEmailEdit")->text(), QStringLiteral("henry@example.test"));
+    grab(welcome, QStringLiteral("link"));
+    UI_TYPE(welcome, "signInPasswordEdit", QStringLiteral("violet-harbor-42"));
+    UI_CLICK(welcome, "signInButton");
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->mainWindow(), 15000);
+    const QString access = api.login(QStringLiteral("henry@example.test"), QStringLiteral("violet-harbor-42"))
+                               .json.value(QStringLiteral("access_token"))
+                               .toString();
+    const QJsonArray identities
+        = api.get(QStringLiteral("/v1/me/identities"), access).json.value(QStringLiteral("identities")).toArray();
+    QCOMPARE(identities.size(), 1);
+    QCOMPARE(identities[0][QStringLiteral("provider_name")].toString(), QStringLiteral("Company Login"));
 }
 
 PYGMI_UI_TEST_MAIN(TestUiSsoSignIn)

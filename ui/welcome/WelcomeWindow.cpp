@@ -497,6 +497,7 @@ void WelcomeWindow::submitServerAddress()
         m_signUpMeter->setMinimumLength(info.passwordMinLength);
         m_signInTitle->setText(tr("Sign in to %1").arg(serverDisplayName()));
         if (m_ssoPanel) {
+            m_pendingLinkToken.clear(); // it belonged to the previous server
             m_ssoPanel->refresh();
             m_ssoAccountPage->setServerInfo(info);
         }
