@@ -3,7 +3,6 @@
 #include <QObject>
 #include <QUrl>
 #include <QUrlQuery>
-
 #include <functional>
 
 namespace pygmi::core {

@@ -29,8 +29,7 @@ SsoService::SsoService(ApiClient *api, SessionManager *session, QObject *parent)
     , m_listeners([] { return std::make_unique<TcpLoopbackListener>(); })
 { }
 
-void SsoService::fetchProviders(QObject *context,
-                                std::function<void(const QList<Provider> &, const ApiError &)> done)
+void SsoService::fetchProviders(QObject *context, std::function<void(const QList<Provider> &, const ApiError &)> done)
 {
     ApiRequest request;
     request.path = QStringLiteral("/v1/auth/providers");
@@ -121,12 +120,11 @@ void SsoService::fetchIdentities(QObject *context,
         QList<Identity> identities;
         for (const QJsonValue &value : response.json.value(QStringLiteral("identities")).toArray()) {
             const QJsonObject o = value.toObject();
-            identities.append({ o.value(QStringLiteral("id")).toString(),
-                                o.value(QStringLiteral("provider_id")).toString(),
-                                o.value(QStringLiteral("provider_name")).toString(),
-                                o.value(QStringLiteral("email")).toString(), o.value(QStringLiteral("name")).toString(),
-                                parseTime(o.value(QStringLiteral("linked_at"))),
-                                parseTime(o.value(QStringLiteral("last_used_at"))) });
+            identities.append(
+                { o.value(QStringLiteral("id")).toString(), o.value(QStringLiteral("provider_id")).toString(),
+                  o.value(QStringLiteral("provider_name")).toString(), o.value(QStringLiteral("email")).toString(),
+                  o.value(QStringLiteral("name")).toString(), parseTime(o.value(QStringLiteral("linked_at"))),
+                  parseTime(o.value(QStringLiteral("last_used_at"))) });
         }
         done(identities, response.json.value(QStringLiteral("has_password")).toBool(), response.error);
     });

@@ -7,7 +7,6 @@
 #include <QDateTime>
 #include <QList>
 #include <QObject>
-
 #include <functional>
 
 namespace pygmi::core {

@@ -6,7 +6,6 @@
 
 #include <QCryptographicHash>
 #include <QSysInfo>
-
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
@@ -28,7 +27,8 @@ bool equalConstantTime(const QString &a, const QString &b)
 {
     const QByteArray x = a.toUtf8();
     const QByteArray y = b.toUtf8();
-    return x.size() == y.size() && !x.isEmpty() && CRYPTO_memcmp(x.constData(), y.constData(), std::size_t(x.size())) == 0;
+    return x.size() == y.size() && !x.isEmpty()
+        && CRYPTO_memcmp(x.constData(), y.constData(), std::size_t(x.size())) == 0;
 }
 
 ApiError ssoError(const QString &code, const QString &detail = {})
@@ -38,8 +38,7 @@ ApiError ssoError(const QString &code, const QString &detail = {})
 
 } // namespace
 
-SsoSignIn::SsoSignIn(ApiClient *api, BrowserOpener opener, ListenerFactory listeners, SessionSink sink,
-                     QObject *parent)
+SsoSignIn::SsoSignIn(ApiClient *api, BrowserOpener opener, ListenerFactory listeners, SessionSink sink, QObject *parent)
     : QObject(parent)
     , m_api(api)
     , m_opener(std::move(opener))
@@ -110,7 +109,8 @@ void SsoSignIn::start(const QString &providerId, Purpose purpose, int timeoutMs)
     QString path = url.path();
     while (path.endsWith(u'/'))
         path.chop(1);
-    url.setPath(path + QStringLiteral("/v1/auth/sso/%1/start").arg(QString::fromLatin1(QUrl::toPercentEncoding(providerId))));
+    url.setPath(
+        path + QStringLiteral("/v1/auth/sso/%1/start").arg(QString::fromLatin1(QUrl::toPercentEncoding(providerId))));
     QUrlQuery query;
     const auto add = [&](const QString &name, const QString &value) {
         query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
@@ -142,15 +142,14 @@ void SsoSignIn::onCallback(const QUrlQuery &query)
     Q_EMIT browserReturned();
     if (m_state != State::WaitingForBrowser)
         return;
-    const auto value = [&](const char *name) {
-        return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);
-    };
+    const auto value = [&](const char *name) { return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded); };
     const QString error = value("error");
     if (!error.isEmpty()) {
         static const QStringList known { QStringLiteral("access_denied"), QStringLiteral("invalid_id_token"),
                                          QStringLiteral("provider_error"), QStringLiteral("invalid_response") };
-        finish(State::Failed, ssoError(known.contains(error) ? error : QStringLiteral("provider_error"),
-                                       value("error_description").left(64)));
+        finish(State::Failed,
+               ssoError(known.contains(error) ? error : QStringLiteral("provider_error"),
+                        value("error_description").left(64)));
         return;
     }
     const QString code = value("code");
@@ -166,7 +165,8 @@ void SsoSignIn::exchange(const QString &code)
     setState(State::Exchanging);
     ApiRequest request;
     request.method = "POST";
-    request.path = m_purpose == Purpose::Link ? QStringLiteral("/v1/me/identities") : QStringLiteral("/v1/auth/sso/token");
+    request.path
+        = m_purpose == Purpose::Link ? QStringLiteral("/v1/me/identities") : QStringLiteral("/v1/auth/sso/token");
     request.authenticated = m_purpose == Purpose::Link;
     request.timeoutMs = 20000;
     request.body = QJsonObject { { QStringLiteral("code"), code },

@@ -7,7 +7,6 @@
 #include <QTimer>
 #include <QUrl>
 #include <QUrlQuery>
-
 #include <functional>
 #include <memory>
 
@@ -26,8 +25,18 @@ class SsoSignIn : public QObject
     Q_OBJECT
 
 public:
-    enum class State { Idle, WaitingForBrowser, Exchanging, SignedIn, NeedsSignUp, NeedsLink, Linked, Failed,
-                       Cancelled, TimedOut };
+    enum class State {
+        Idle,
+        WaitingForBrowser,
+        Exchanging,
+        SignedIn,
+        NeedsSignUp,
+        NeedsLink,
+        Linked,
+        Failed,
+        Cancelled,
+        TimedOut
+    };
     Q_ENUM(State)
     enum class Purpose {
         SignIn, // no session yet: ends in a session, or a sign-up / link to confirm

@@ -111,7 +111,8 @@ void TcpLoopbackListener::onReadyRead(QTcpSocket *socket)
         return; // wait for the request line
     const QList<QByteArray> requestLine = socket->readLine(kMaxRequestBytes).trimmed().split(' ');
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    const auto tr = [](const char *text) { return QCoreApplication::translate("pygmi::core::TcpLoopbackListener", text); };
+    const auto tr
+        = [](const char *text) { return QCoreApplication::translate("pygmi::core::TcpLoopbackListener", text); };
     if (requestLine.size() != 3 || requestLine[0] != "GET") {
         respond(socket, 400, tr("Not understood"), tr("This address only receives sign-ins for Pygmi Studio."));
         return;

@@ -4,7 +4,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringList>
-
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
@@ -61,10 +60,9 @@ bool verifySignature(EVP_PKEY *key, const QByteArray &signedPart, const QByteArr
 {
     EVP_MD_CTX *context = EVP_MD_CTX_new();
     bool ok = context && EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1
-        && EVP_DigestVerify(context, reinterpret_cast<const unsigned char *>(signature.constData()),
-                            std::size_t(signature.size()),
-                            reinterpret_cast<const unsigned char *>(signedPart.constData()),
-                            std::size_t(signedPart.size()))
+        && EVP_DigestVerify(
+               context, reinterpret_cast<const unsigned char *>(signature.constData()), std::size_t(signature.size()),
+               reinterpret_cast<const unsigned char *>(signedPart.constData()), std::size_t(signedPart.size()))
             == 1;
     EVP_MD_CTX_free(context);
     return ok;

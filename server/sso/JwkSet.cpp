@@ -3,11 +3,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <optional>
-
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <optional>
 
 namespace pygmi::server {
 
@@ -17,9 +16,8 @@ std::optional<QByteArray> base64Url(const QJsonValue &value)
 {
     if (!value.isString())
         return std::nullopt;
-    const auto result = QByteArray::fromBase64Encoding(value.toString().toLatin1(),
-                                                       QByteArray::Base64UrlEncoding
-                                                           | QByteArray::AbortOnBase64DecodingErrors);
+    const auto result = QByteArray::fromBase64Encoding(
+        value.toString().toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!result || result.decoded.isEmpty())
         return std::nullopt;
     return result.decoded;

@@ -39,7 +39,8 @@ bool OidcProviderConfig::loadFile(const QString &path, std::vector<OidcProviderC
         for (const QJsonValue &scope : object.value(QStringLiteral("scopes")).toArray())
             config.scopes << scope.toString();
         if (config.scopes.isEmpty())
-            config.scopes = QStringList { QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile") };
+            config.scopes
+                = QStringList { QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile") };
         if (!config.scopes.contains(QStringLiteral("openid")))
             config.scopes.prepend(QStringLiteral("openid"));
         if (!idPattern.match(config.id).hasMatch() || seen.contains(config.id)) {

@@ -50,15 +50,16 @@ std::optional<OidcRelyingParty::Metadata> OidcRelyingParty::metadata(Error *erro
         return OutboundHttp::isAllowedUrl(url) && (!issuerIsHttps || url.scheme() == QLatin1String("https"));
     };
     if (!response.ok() || document.isEmpty()) {
-        *error = { QStringLiteral("provider_unavailable"), QStringLiteral("discovery failed: %1 %2")
-                                                               .arg(response.status)
-                                                               .arg(response.error) };
+        *error = { QStringLiteral("provider_unavailable"),
+                   QStringLiteral("discovery failed: %1 %2").arg(response.status).arg(response.error) };
         return std::nullopt;
     }
     // The document must speak for exactly the issuer we were configured with (OIDC Discovery §4.3).
-    if (document.value(QStringLiteral("issuer")).toString() != m_config.issuer || !acceptable(metadata.authorizationEndpoint)
-        || !acceptable(metadata.tokenEndpoint) || !acceptable(metadata.jwksUri)) {
-        *error = { QStringLiteral("provider_unavailable"), QStringLiteral("discovery document does not match the issuer") };
+    if (document.value(QStringLiteral("issuer")).toString() != m_config.issuer
+        || !acceptable(metadata.authorizationEndpoint) || !acceptable(metadata.tokenEndpoint)
+        || !acceptable(metadata.jwksUri)) {
+        *error = { QStringLiteral("provider_unavailable"),
+                   QStringLiteral("discovery document does not match the issuer") };
         return std::nullopt;
     }
     m_metadata = metadata;

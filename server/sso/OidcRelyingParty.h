@@ -48,8 +48,8 @@ public:
                           const QString &codeChallenge) const;
     // Redeems the provider's code and checks the ID token it returns. The provider's access and
     // refresh tokens are dropped here: the app never sees them and the server keeps none.
-    std::optional<IdTokenVerifier::Claims> redeem(const QString &code, const QString &codeVerifier, const QUrl &callback,
-                                                  const QString &nonce, Error *error);
+    std::optional<IdTokenVerifier::Claims> redeem(const QString &code, const QString &codeVerifier,
+                                                  const QUrl &callback, const QString &nonce, Error *error);
 
 private:
     std::optional<JwkSet> keys(const Metadata &metadata, bool forceRefresh, Error *error);

@@ -40,15 +40,15 @@ HttpResponse page(int status, const QString &title, const QString &text, const Q
     response.headers.emplace_back("Referrer-Policy", "no-referrer");
     response.headers.emplace_back("X-Frame-Options", "DENY");
     response.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-    const QString body = QStringLiteral(
-                             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title>"
-                             "<style>body{font-family:sans-serif;max-width:36em;margin:4em auto;padding:0 1em}</style>"
-                             "</head><body><h1>%1</h1><p>%2</p>%3</body></html>")
-                             .arg(htmlEscape(title), htmlEscape(text),
-                                  code.isEmpty() ? QString()
-                                                 : QStringLiteral("<p><small>Error code: <code id=\"error-code\">%1"
-                                                                  "</code></small></p>")
-                                                       .arg(htmlEscape(code)));
+    const QString body
+        = QStringLiteral("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title>"
+                         "<style>body{font-family:sans-serif;max-width:36em;margin:4em auto;padding:0 1em}</style>"
+                         "</head><body><h1>%1</h1><p>%2</p>%3</body></html>")
+              .arg(htmlEscape(title), htmlEscape(text),
+                   code.isEmpty() ? QString()
+                                  : QStringLiteral("<p><small>Error code: <code id=\"error-code\">%1"
+                                                   "</code></small></p>")
+                                        .arg(htmlEscape(code)));
     response.body = body.toStdString();
     return response;
 }
@@ -193,10 +193,10 @@ HttpResponse SsoEndpoints::providers(const HttpRequest &)
     if (!m_localMode) {
         for (const auto &party : m_providers) {
             const OidcProviderConfig &config = party->config();
-            list.append(QJsonObject { { QStringLiteral("id"), config.id },
-                                      { QStringLiteral("display_name"), config.displayName },
-                                      { QStringLiteral("icon"),
-                                        config.icon.isEmpty() ? QJsonValue() : QJsonValue(config.icon) } });
+            list.append(QJsonObject {
+                { QStringLiteral("id"), config.id },
+                { QStringLiteral("display_name"), config.displayName },
+                { QStringLiteral("icon"), config.icon.isEmpty() ? QJsonValue() : QJsonValue(config.icon) } });
         }
     }
     return HttpResponse::json(200, QJsonObject { { QStringLiteral("providers"), list } });
@@ -293,7 +293,7 @@ HttpResponse SsoEndpoints::callback(const HttpRequest &request)
     const QString providerError = queryValue(query, QStringLiteral("error"));
     if (!providerError.isEmpty())
         return failed(providerError == QLatin1String("access_denied") ? QStringLiteral("access_denied")
-                                                                       : QStringLiteral("provider_error"),
+                                                                      : QStringLiteral("provider_error"),
                       isUrlSafe(providerError, 1, 64) ? providerError : QStringLiteral("unknown"));
     const QString code = queryValue(query, QStringLiteral("code"));
     if (code.isEmpty() || code.size() > 2048)
@@ -302,7 +302,8 @@ HttpResponse SsoEndpoints::callback(const HttpRequest &request)
     OidcRelyingParty::Error error;
     const auto claims = party->redeem(code, attempt->providerVerifier, callbackUrl(), attempt->nonce, &error);
     if (!claims)
-        return failed(error.code == QLatin1String("provider_unavailable") || error.code == QLatin1String("token_refused")
+        return failed(error.code == QLatin1String("provider_unavailable")
+                              || error.code == QLatin1String("token_refused")
                           ? QStringLiteral("provider_error")
                           : QStringLiteral("invalid_id_token"),
                       error.code);
@@ -387,17 +388,18 @@ HttpResponse SsoEndpoints::token(const HttpRequest &request)
     m_store.createGrant(pending, Secrets::sha256Hex(pendingToken), now);
     const OidcRelyingParty *party = provider(grant->providerId);
     return HttpResponse::json(
-        202, QJsonObject {
-                 { QStringLiteral("next"), emailTaken ? QStringLiteral("link") : QStringLiteral("signup") },
-                 { QStringLiteral("pending_token"), pendingToken },
-                 { QStringLiteral("expires_in"), qint64(kPendingTtlMs / 1000) },
-                 { QStringLiteral("provider"),
-                   QJsonObject { { QStringLiteral("id"), grant->providerId },
-                                 { QStringLiteral("display_name"),
-                                   party ? party->config().displayName : grant->providerId } } },
-                 { QStringLiteral("display_name"), grant->name.isEmpty() ? QJsonValue() : QJsonValue(grant->name) },
-                 { QStringLiteral("email"), grant->email.isEmpty() ? QJsonValue() : QJsonValue(grant->email) },
-             });
+        202,
+        QJsonObject {
+            { QStringLiteral("next"), emailTaken ? QStringLiteral("link") : QStringLiteral("signup") },
+            { QStringLiteral("pending_token"), pendingToken },
+            { QStringLiteral("expires_in"), qint64(kPendingTtlMs / 1000) },
+            { QStringLiteral("provider"),
+              QJsonObject {
+                  { QStringLiteral("id"), grant->providerId },
+                  { QStringLiteral("display_name"), party ? party->config().displayName : grant->providerId } } },
+            { QStringLiteral("display_name"), grant->name.isEmpty() ? QJsonValue() : QJsonValue(grant->name) },
+            { QStringLiteral("email"), grant->email.isEmpty() ? QJsonValue() : QJsonValue(grant->email) },
+        });
 }
 
 HttpResponse SsoEndpoints::signup(const HttpRequest &request)
@@ -465,8 +467,9 @@ HttpResponse SsoEndpoints::identities(const HttpRequest &request)
     QJsonArray list;
     for (const SsoStore::Identity &identity : m_store.identitiesOf(caller.userId))
         list.append(identityJson(identity));
-    return HttpResponse::json(200, QJsonObject { { QStringLiteral("has_password"), !user->passwordHash.isEmpty() },
-                                                 { QStringLiteral("identities"), list } });
+    return HttpResponse::json(200,
+                              QJsonObject { { QStringLiteral("has_password"), !user->passwordHash.isEmpty() },
+                                            { QStringLiteral("identities"), list } });
 }
 
 HttpResponse SsoEndpoints::linkWithCode(const HttpRequest &request)
@@ -545,8 +548,9 @@ HttpResponse SsoEndpoints::unlink(const HttpRequest &request)
     case SsoStore::RemoveResult::LastMethod:
         break;
     }
-    return ApiError::make(409, QStringLiteral("last_sign_in_method"),
-                          QStringLiteral("This is the only way to sign in to this account; connect another one first."));
+    return ApiError::make(
+        409, QStringLiteral("last_sign_in_method"),
+        QStringLiteral("This is the only way to sign in to this account; connect another one first."));
 }
 
 } // namespace pygmi::server

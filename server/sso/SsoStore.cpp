@@ -37,8 +37,8 @@ SsoStore::Identity identityFrom(const QSqlQuery &query)
     return identity;
 }
 
-const QString kIdentityColumns = QStringLiteral(
-    "id, user_id, provider_id, issuer, subject, email, name, created_at, last_used_at");
+const QString kIdentityColumns
+    = QStringLiteral("id, user_id, provider_id, issuer, subject, email, name, created_at, last_used_at");
 
 } // namespace
 
@@ -70,8 +70,8 @@ std::optional<SsoStore::Attempt> SsoStore::takeAttempt(const QString &stateHash,
     Database::exec(find);
     if (!find.next())
         return std::nullopt;
-    Attempt attempt { find.value(0).toString(), find.value(1).toString(), find.value(2).toString(),
-                      find.value(3).toString(), find.value(4).toString(), find.value(5).toString(),
+    Attempt attempt { find.value(0).toString(), find.value(1).toString(),  find.value(2).toString(),
+                      find.value(3).toString(), find.value(4).toString(),  find.value(5).toString(),
                       find.value(6).toString(), find.value(7).toLongLong() };
     find.finish();
     QSqlQuery mark = m_database.prepare(QStringLiteral("UPDATE sso_attempts SET used_at = ? WHERE id = ?"));
@@ -165,9 +165,9 @@ bool SsoStore::addIdentity(const QString &userId, const Grant &grant, std::int64
     identity.lastUsedAt = now;
     QSqlQuery insert = m_database.prepare(QStringLiteral("INSERT INTO sso_identities (") + kIdentityColumns
                                           + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &value : { QVariant(identity.id), QVariant(userId), QVariant(grant.providerId),
-                                   QVariant(grant.issuer), QVariant(grant.subject), text(grant.email),
-                                   text(grant.name), integer(now), integer(now) })
+    for (const QVariant &value :
+         { QVariant(identity.id), QVariant(userId), QVariant(grant.providerId), QVariant(grant.issuer),
+           QVariant(grant.subject), text(grant.email), text(grant.name), integer(now), integer(now) })
         insert.addBindValue(value);
     Database::exec(insert);
     transaction.commit();
@@ -187,10 +187,10 @@ void SsoStore::touchIdentity(const QString &identityId, std::int64_t now) const
 SsoStore::RemoveResult SsoStore::removeIdentity(const QString &userId, const QString &identityId) const
 {
     WriteTransaction transaction(m_database.connection());
-    QSqlQuery count = m_database.prepare(QStringLiteral(
-        "SELECT (SELECT COUNT(*) FROM sso_identities WHERE user_id = ?),"
-        " (SELECT COUNT(*) FROM sso_identities WHERE user_id = ? AND id = ?),"
-        " (SELECT COUNT(*) FROM users WHERE id = ? AND password_hash IS NOT NULL)"));
+    QSqlQuery count = m_database.prepare(
+        QStringLiteral("SELECT (SELECT COUNT(*) FROM sso_identities WHERE user_id = ?),"
+                       " (SELECT COUNT(*) FROM sso_identities WHERE user_id = ? AND id = ?),"
+                       " (SELECT COUNT(*) FROM users WHERE id = ? AND password_hash IS NOT NULL)"));
     count.addBindValue(userId);
     count.addBindValue(userId);
     count.addBindValue(identityId);
@@ -243,10 +243,9 @@ bool SsoStore::createUserWithIdentity(const QString &userId, const QString &disp
     Database::exec(user);
     QSqlQuery identity = m_database.prepare(QStringLiteral("INSERT INTO sso_identities (") + kIdentityColumns
                                             + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &value :
-         { QVariant(QUuid::createUuid().toString(QUuid::WithoutBraces)), QVariant(userId), QVariant(grant.providerId),
-           QVariant(grant.issuer), QVariant(grant.subject), text(grant.email), text(grant.name), integer(now),
-           integer(now) })
+    for (const QVariant &value : { QVariant(QUuid::createUuid().toString(QUuid::WithoutBraces)), QVariant(userId),
+                                   QVariant(grant.providerId), QVariant(grant.issuer), QVariant(grant.subject),
+                                   text(grant.email), text(grant.name), integer(now), integer(now) })
         identity.addBindValue(value);
     Database::exec(identity);
     transaction.commit();
@@ -257,8 +256,8 @@ void SsoStore::sweep(std::int64_t now) const
 {
     for (const QString &table : { QStringLiteral("sso_attempts"), QStringLiteral("sso_grants") }) {
         // `table` is one of two constants.
-        QSqlQuery remove = m_database.prepare(QStringLiteral("DELETE FROM ") + table
-                                              + QStringLiteral(" WHERE expires_at <= ?"));
+        QSqlQuery remove
+            = m_database.prepare(QStringLiteral("DELETE FROM ") + table + QStringLiteral(" WHERE expires_at <= ?"));
         remove.addBindValue(integer(now));
         Database::exec(remove);
     }

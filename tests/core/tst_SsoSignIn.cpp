@@ -8,9 +8,9 @@
 #include "sso/SsoSignIn.h"
 #include "sso/TcpLoopbackListener.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QElapsedTimer>
 #include <QNetworkInterface>
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -291,11 +291,12 @@ void TestSsoSignIn::endToEndWithARealProvider()
     QTemporaryDir dir;
     QFile config(dir.filePath(QStringLiteral("oidc.json")));
     QVERIFY(config.open(QIODevice::WriteOnly));
-    config.write(QJsonDocument(QJsonArray { QJsonObject { { QStringLiteral("id"), QStringLiteral("real") },
-                                                          { QStringLiteral("display_name"), QStringLiteral("Real ID") },
-                                                          { QStringLiteral("issuer"), op.url().toString() },
-                                                          { QStringLiteral("client_id"), QStringLiteral("pygmi-test") } } })
-                     .toJson());
+    config.write(
+        QJsonDocument(QJsonArray { QJsonObject { { QStringLiteral("id"), QStringLiteral("real") },
+                                                 { QStringLiteral("display_name"), QStringLiteral("Real ID") },
+                                                 { QStringLiteral("issuer"), op.url().toString() },
+                                                 { QStringLiteral("client_id"), QStringLiteral("pygmi-test") } } })
+            .toJson());
     config.close();
     TestServer server;
     QVERIFY2(server.start({ QStringLiteral("--oidc-config"), config.fileName() }), qPrintable(server.errorString()));

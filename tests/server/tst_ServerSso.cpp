@@ -12,10 +12,10 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRandomGenerator>
-#include <QStandardPaths>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSqlRecord>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUrlQuery>
 #include <QtTest>
@@ -37,7 +37,8 @@ struct AppSide
 {
     QString verifier = randomUrlSafe(32);
     QString state = randomUrlSafe(16);
-    QString redirect = QStringLiteral("http://127.0.0.1:%1/callback").arg(40000 + QRandomGenerator::global()->bounded(20000));
+    QString redirect
+        = QStringLiteral("http://127.0.0.1:%1/callback").arg(40000 + QRandomGenerator::global()->bounded(20000));
     QString challenge() const
     {
         return QString::fromLatin1(QCryptographicHash::hash(verifier.toUtf8(), QCryptographicHash::Sha256)
@@ -121,8 +122,8 @@ void TestServerSso::initTestCase()
                       { QStringLiteral("icon"), QStringLiteral("openid") },
                       { QStringLiteral("issuer"), m_realOp.url().toString() },
                       { QStringLiteral("client_id"), QStringLiteral("pygmi-test") },
-                      { QStringLiteral("scopes"), QJsonArray { QStringLiteral("openid"), QStringLiteral("email"),
-                                                              QStringLiteral("profile") } } },
+                      { QStringLiteral("scopes"),
+                        QJsonArray { QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile") } } },
         QJsonObject { { QStringLiteral("id"), QStringLiteral("fake") },
                       { QStringLiteral("display_name"), QStringLiteral("Fake ID") },
                       { QStringLiteral("issuer"), m_fakeOp.url().toString() },
@@ -171,7 +172,7 @@ ApiReply TestServerSso::redeem(const QUrl &loopback, const AppSide &app, const Q
     // (The app's state is not a secret to the server: it keeps it to hand it back.)
     m_secrets << item(loopback, QStringLiteral("code")) << app.verifier;
     const ApiReply reply = bearer.isEmpty() ? m_api->post(QStringLiteral("/v1/auth/sso/token"), body)
-                            : m_api->post(QStringLiteral("/v1/me/identities"), body, bearer);
+                                            : m_api->post(QStringLiteral("/v1/me/identities"), body, bearer);
     for (const char *name : { "pending_token", "access_token", "refresh_token" })
         m_secrets << reply.json.value(QLatin1String(name)).toString();
     return reply;
@@ -213,34 +214,32 @@ void TestServerSso::providersAreListed()
 
 void TestServerSso::redirectMustBeLoopbackWithPkce()
 {
-    const auto status = [&](const QString &redirect, const QString &method = QStringLiteral("S256"),
-                            bool challenge = true) {
-        AppSide app;
-        app.redirect = redirect;
-        QUrl url = startUrl(QStringLiteral("real"), app);
-        QUrlQuery query(url);
-        query.removeQueryItem(QStringLiteral("code_challenge_method"));
-        query.addQueryItem(QStringLiteral("code_challenge_method"), method);
-        if (!challenge)
-            query.removeQueryItem(QStringLiteral("code_challenge"));
-        url.setQuery(query);
-        const auto [code, body] = m_browser.fetch(url);
-        return std::make_pair(code, body);
-    };
+    const auto status
+        = [&](const QString &redirect, const QString &method = QStringLiteral("S256"), bool challenge = true) {
+              AppSide app;
+              app.redirect = redirect;
+              QUrl url = startUrl(QStringLiteral("real"), app);
+              QUrlQuery query(url);
+              query.removeQueryItem(QStringLiteral("code_challenge_method"));
+              query.addQueryItem(QStringLiteral("code_challenge_method"), method);
+              if (!challenge)
+                  query.removeQueryItem(QStringLiteral("code_challenge"));
+              url.setQuery(query);
+              const auto [code, body] = m_browser.fetch(url);
+              return std::make_pair(code, body);
+          };
     QCOMPARE(status(QStringLiteral("http://127.0.0.1:53123/callback")).first, 302);
     QCOMPARE(status(QStringLiteral("http://[::1]:53123/callback")).first, 302);
-    for (const QString &bad : { QStringLiteral("http://192.168.1.20:53123/callback"),
-                                QStringLiteral("http://localhost:53123/callback"),
-                                QStringLiteral("https://127.0.0.1:53123/callback"),
-                                QStringLiteral("http://127.0.0.1:53123/elsewhere"),
-                                QStringLiteral("http://127.0.0.1/callback"),
-                                QStringLiteral("http://127.0.0.1:53123/callback?x=1"),
-                                QStringLiteral("http://evil.example@127.0.0.1:53123/callback") }) {
+    for (const QString &bad :
+         { QStringLiteral("http://192.168.1.20:53123/callback"), QStringLiteral("http://localhost:53123/callback"),
+           QStringLiteral("https://127.0.0.1:53123/callback"), QStringLiteral("http://127.0.0.1:53123/elsewhere"),
+           QStringLiteral("http://127.0.0.1/callback"), QStringLiteral("http://127.0.0.1:53123/callback?x=1"),
+           QStringLiteral("http://evil.example@127.0.0.1:53123/callback") }) {
         const auto [code, body] = status(bad);
         QVERIFY2(code == 400 && body.contains("invalid_redirect_uri"), qPrintable(bad));
     }
-    QVERIFY(status(QStringLiteral("http://127.0.0.1:53123/callback"), QStringLiteral("plain")).second.contains(
-        "invalid_code_challenge"));
+    QVERIFY(status(QStringLiteral("http://127.0.0.1:53123/callback"), QStringLiteral("plain"))
+                .second.contains("invalid_code_challenge"));
     QVERIFY(status(QStringLiteral("http://127.0.0.1:53123/callback"), QStringLiteral("S256"), false)
                 .second.contains("invalid_code_challenge"));
     QCOMPARE(m_browser.fetch(m_server.url().resolved(QUrl(QStringLiteral("/v1/auth/sso/nope/start")))).first, 404);
@@ -351,12 +350,13 @@ void TestServerSso::codeExpiresWithinAMinute()
 
 void TestServerSso::wrongStateAtCallbackIsRefused()
 {
-    const auto [status, body] = m_browser.fetch(m_server.url().resolved(
-        QUrl(QStringLiteral("/v1/auth/sso/callback?state=forged-state-value&code=abc"))));
+    const auto [status, body] = m_browser.fetch(
+        m_server.url().resolved(QUrl(QStringLiteral("/v1/auth/sso/callback?state=forged-state-value&code=abc"))));
     QCOMPARE(status, 400);
     QVERIFY(body.contains("invalid_state"));
     // Without a state at all, likewise; the page tells the person to go back to the app.
-    const auto [status2, body2] = m_browser.fetch(m_server.url().resolved(QUrl(QStringLiteral("/v1/auth/sso/callback?code=abc"))));
+    const auto [status2, body2]
+        = m_browser.fetch(m_server.url().resolved(QUrl(QStringLiteral("/v1/auth/sso/callback?code=abc"))));
     QCOMPARE(status2, 400);
     QVERIFY(body2.contains("Pygmi Studio"));
 }
@@ -381,15 +381,24 @@ void TestServerSso::badIdTokensAreRefused_data()
 {
     QTest::addColumn<QString>("mode");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("expired") << "expired" << "expired";
-    QTest::newRow("wrong audience") << "wrong_audience" << "wrong_audience";
-    QTest::newRow("wrong issuer") << "wrong_issuer" << "wrong_issuer";
-    QTest::newRow("tampered signature") << "tampered" << "bad_signature";
-    QTest::newRow("unknown key id") << "unknown_kid" << "unknown_key";
-    QTest::newRow("wrong nonce") << "wrong_nonce" << "nonce_mismatch";
-    QTest::newRow("alg none") << "alg_none" << "unsupported_algorithm";
-    QTest::newRow("hs256") << "hs256" << "unsupported_algorithm";
-    QTest::newRow("issued in the future") << "future_iat" << "issued_in_future";
+    QTest::newRow("expired") << "expired"
+                             << "expired";
+    QTest::newRow("wrong audience") << "wrong_audience"
+                                    << "wrong_audience";
+    QTest::newRow("wrong issuer") << "wrong_issuer"
+                                  << "wrong_issuer";
+    QTest::newRow("tampered signature") << "tampered"
+                                        << "bad_signature";
+    QTest::newRow("unknown key id") << "unknown_kid"
+                                    << "unknown_key";
+    QTest::newRow("wrong nonce") << "wrong_nonce"
+                                 << "nonce_mismatch";
+    QTest::newRow("alg none") << "alg_none"
+                              << "unsupported_algorithm";
+    QTest::newRow("hs256") << "hs256"
+                           << "unsupported_algorithm";
+    QTest::newRow("issued in the future") << "future_iat"
+                                          << "issued_in_future";
 }
 
 void TestServerSso::badIdTokensAreRefused()
@@ -408,7 +417,8 @@ void TestServerSso::badIdTokensAreRefused()
 
 void TestServerSso::es256AndKeyRotationWork()
 {
-    setFake({ { QStringLiteral("mode"), QStringLiteral("es256") }, { QStringLiteral("sub"), QStringLiteral("ec-user") },
+    setFake({ { QStringLiteral("mode"), QStringLiteral("es256") },
+              { QStringLiteral("sub"), QStringLiteral("ec-user") },
               { QStringLiteral("email"), QStringLiteral("ec@example.test") } });
     AppSide app;
     QCOMPARE(redeem(browse(QStringLiteral("fake"), app), app).status, 202);
@@ -424,7 +434,8 @@ void TestServerSso::es256AndKeyRotationWork()
 void TestServerSso::linkAndUnlink()
 {
     QVERIFY(!m_aliceAccess.isEmpty());
-    setFake({ { QStringLiteral("mode"), QStringLiteral("good") }, { QStringLiteral("sub"), QStringLiteral("alice-2") },
+    setFake({ { QStringLiteral("mode"), QStringLiteral("good") },
+              { QStringLiteral("sub"), QStringLiteral("alice-2") },
               { QStringLiteral("email"), QStringLiteral("alice.other@example.test") } });
     AppSide app;
     const ApiReply linked = redeem(browse(QStringLiteral("fake"), app), app, m_aliceAccess);
@@ -446,7 +457,8 @@ void TestServerSso::linkAndUnlink()
     QCOMPARE(viaFake.json.value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toString(), m_aliceId);
 
     // Another account cannot take an identity that is already connected.
-    setFake({ { QStringLiteral("sub"), QStringLiteral("carol") }, { QStringLiteral("email"), QStringLiteral("carol@example.test") } });
+    setFake({ { QStringLiteral("sub"), QStringLiteral("carol") },
+              { QStringLiteral("email"), QStringLiteral("carol@example.test") } });
     AppSide app3;
     const QString carol = signUp(redeem(browse(QStringLiteral("fake"), app3), app3), QStringLiteral("Carol"));
     QVERIFY(!carol.isEmpty());
@@ -473,7 +485,8 @@ void TestServerSso::verifiedEmailLinksOnlyAfterSigningIn()
     // An email account exists; the provider vouches for the same address.
     const ApiReply dave = m_api->signup(QStringLiteral("dave@example.test"), QStringLiteral("violet-harbor-42"));
     QCOMPARE(dave.status, 201);
-    setFake({ { QStringLiteral("sub"), QStringLiteral("dave-sso") }, { QStringLiteral("email"), QStringLiteral("dave@example.test") },
+    setFake({ { QStringLiteral("sub"), QStringLiteral("dave-sso") },
+              { QStringLiteral("email"), QStringLiteral("dave@example.test") },
               { QStringLiteral("email_verified"), true } });
     AppSide app;
     const ApiReply pending = redeem(browse(QStringLiteral("fake"), app), app);
@@ -482,15 +495,17 @@ void TestServerSso::verifiedEmailLinksOnlyAfterSigningIn()
     const QString token = pending.json.value(QStringLiteral("pending_token")).toString();
     // Not by itself: no sign-up with the same address, no link for someone else's account.
     QCOMPARE(signUp(pending, QStringLiteral("Dave?")), QString());
-    QCOMPARE(m_api->post(QStringLiteral("/v1/me/identities/confirm"), { { QStringLiteral("pending_token"), token } },
-                         m_aliceAccess)
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/v1/me/identities/confirm"), { { QStringLiteral("pending_token"), token } },
+                        m_aliceAccess)
                  .errorCode(),
              QStringLiteral("link_email_mismatch"));
     const QString daveAccess = m_api->login(QStringLiteral("dave@example.test"), QStringLiteral("violet-harbor-42"))
                                    .json.value(QStringLiteral("access_token"))
                                    .toString();
-    QCOMPARE(m_api->post(QStringLiteral("/v1/me/identities/confirm"), { { QStringLiteral("pending_token"), token } },
-                         daveAccess)
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/v1/me/identities/confirm"), { { QStringLiteral("pending_token"), token } },
+                        daveAccess)
                  .status,
              201);
     AppSide app2;
@@ -498,8 +513,9 @@ void TestServerSso::verifiedEmailLinksOnlyAfterSigningIn()
     QCOMPARE(session.status, 200);
     QCOMPARE(session.json.value(QStringLiteral("user")).toObject().value(QStringLiteral("email")).toString(),
              QStringLiteral("dave@example.test"));
-    QCOMPARE(m_api->get(QStringLiteral("/v1/me/identities"), daveAccess).json.value(QStringLiteral("has_password")).toBool(),
-             true);
+    QCOMPARE(
+        m_api->get(QStringLiteral("/v1/me/identities"), daveAccess).json.value(QStringLiteral("has_password")).toBool(),
+        true);
 }
 
 void TestServerSso::unverifiedEmailIsNotKept()
@@ -543,7 +559,8 @@ void TestServerSso::onlyMinimalIdentifiersAreStored()
         QStringList names;
         for (int i = 0; i < columns.record().count(); ++i)
             names << columns.record().fieldName(i);
-        QCOMPARE(names.join(u','), QStringLiteral("id,user_id,provider_id,issuer,subject,email,name,created_at,last_used_at"));
+        QCOMPARE(names.join(u','),
+                 QStringLiteral("id,user_id,provider_id,issuer,subject,email,name,created_at,last_used_at"));
         for (const QString &table : db.tables()) {
             QSqlQuery rows(db);
             QVERIFY(rows.exec(QStringLiteral("SELECT * FROM ") + table));
@@ -565,8 +582,8 @@ void TestServerSso::onlyMinimalIdentifiersAreStored()
     // Claims beyond issuer, subject, verified email and name never reach the database, nor do
     // the provider's tokens.
     for (const QString &never : { QStringLiteral("+62 21"), QStringLiteral("1990-01-01"), QStringLiteral("face.png"),
-                                  QStringLiteral("Jalan"), QStringLiteral("p.png"), QStringLiteral("eyJhbGciOi"), QStringLiteral("s3cret-value"),
-                                  QStringLiteral("unverified-bob@example.test") })
+                                  QStringLiteral("Jalan"), QStringLiteral("p.png"), QStringLiteral("eyJhbGciOi"),
+                                  QStringLiteral("s3cret-value"), QStringLiteral("unverified-bob@example.test") })
         QVERIFY2(!all.contains(never), qPrintable(never + u' ' + all.mid(qMax(0, int(all.indexOf(never)) - 80), 200)));
 }
 

@@ -3,7 +3,6 @@
 #include <QProcess>
 #include <QStringList>
 #include <QUrl>
-
 #include <memory>
 
 namespace pygmi::test {

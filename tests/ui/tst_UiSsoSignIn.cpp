@@ -2,13 +2,12 @@
 // copy-link fallback and Cancel, the first sign-in's age and notice page, sign-out and sign-in
 // again, refusals, and Settings → Connected sign-ins. A real pygmi-server, a real OpenID
 // Provider (oidc-provider), a fake provider for bad tokens; the browser is scripted over HTTP.
-#include "UiTestSupport.h"
-
 #include "BrowserScript.h"
 #include "NodePeer.h"
 #include "ServerApi.h"
 #include "StudioApp.h"
 #include "TestServer.h"
+#include "UiTestSupport.h"
 #include "common/MessageBox.h"
 #include "main/MainWindow.h"
 #include "session/SessionManager.h"
@@ -21,7 +20,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTreeWidget>
-
 #include <memory>
 
 using namespace pygmi;
@@ -78,10 +76,12 @@ void TestUiSsoSignIn::initTestCase()
     QVERIFY(config.open(QIODevice::WriteOnly));
     config.write(QJsonDocument(providers).toJson());
     config.close();
-    QVERIFY2(m_server.start({ QStringLiteral("--oidc-config"), config.fileName() }), qPrintable(m_server.errorString()));
+    QVERIFY2(m_server.start({ QStringLiteral("--oidc-config"), config.fileName() }),
+             qPrintable(m_server.errorString()));
     test::ServerApi fake(m_fakeOp.url());
-    QCOMPARE(fake.post(QStringLiteral("/control"), { { QStringLiteral("sub"), QStringLiteral("ui-work") },
-                                                    { QStringLiteral("email"), QStringLiteral("work@example.test") } })
+    QCOMPARE(fake.post(QStringLiteral("/control"),
+                       { { QStringLiteral("sub"), QStringLiteral("ui-work") },
+                         { QStringLiteral("email"), QStringLiteral("work@example.test") } })
                  .status,
              200);
     startApp();
@@ -145,7 +145,8 @@ void TestUiSsoSignIn::linkIsOfferedWhenNoBrowserOpens()
 {
     auto *welcome = openSignInPage();
     QVERIFY(welcome);
-    QCOMPARE(child<QAbstractButton>(welcome, "ssoProviderButton_real")->text(), QStringLiteral("Continue with Example ID"));
+    QCOMPARE(child<QAbstractButton>(welcome, "ssoProviderButton_real")->text(),
+             QStringLiteral("Continue with Example ID"));
     QVERIFY(test::isUsable(child<QWidget>(welcome, "ssoProviderButton_fake")));
     grab(welcome, QStringLiteral("welcome"));
 
@@ -305,10 +306,11 @@ void TestUiSsoSignIn::sameVerifiedEmailLinksAfterPasswordSignIn()
     test::ServerApi api(m_server.url());
     QCOMPARE(api.signup(QStringLiteral("henry@example.test"), QStringLiteral("violet-harbor-42")).status, 201);
     test::ServerApi fake(m_fakeOp.url());
-    QCOMPARE(fake.post(QStringLiteral("/control"), { { QStringLiteral("mode"), QStringLiteral("good") },
-                                                    { QStringLiteral("sub"), QStringLiteral("henry-corp") },
-                                                    { QStringLiteral("email"), QStringLiteral("henry@example.test") },
-                                                    { QStringLiteral("email_verified"), true } })
+    QCOMPARE(fake.post(QStringLiteral("/control"),
+                       { { QStringLiteral("mode"), QStringLiteral("good") },
+                         { QStringLiteral("sub"), QStringLiteral("henry-corp") },
+                         { QStringLiteral("email"), QStringLiteral("henry@example.test") },
+                         { QStringLiteral("email_verified"), true } })
                  .status,
              200);
     auto *welcome = openSignInPage();

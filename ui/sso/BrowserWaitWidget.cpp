@@ -125,13 +125,14 @@ void BrowserWaitWidget::update()
         m_countdown->hide();
         return;
     }
-    m_status->setText(m_signIn->browserOpened()
-                          ? tr("Continue in your browser: sign in with %1 there, then come back here.").arg(m_provider)
-                          : tr("No browser opened. Copy this link into your browser to sign in with %1.")
-                                .arg(m_provider));
+    m_status->setText(
+        m_signIn->browserOpened()
+            ? tr("Continue in your browser: sign in with %1 there, then come back here.").arg(m_provider)
+            : tr("No browser opened. Copy this link into your browser to sign in with %1.").arg(m_provider));
     const qint64 left = qMax<qint64>(0, (m_deadline - QDateTime::currentMSecsSinceEpoch() + 999) / 1000);
     fitStatus();
-    m_countdown->setText(tr("Waiting for the browser (%1:%2 left)").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0')));
+    m_countdown->setText(
+        tr("Waiting for the browser (%1:%2 left)").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0')));
     m_countdown->show();
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
+#include <QFrame>
 #include <QPointer>
 #include <QTimer>
-#include <QFrame>
 
 class QLabel;
 class QLineEdit;

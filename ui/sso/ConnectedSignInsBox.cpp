@@ -73,34 +73,36 @@ void ConnectedSignInsBox::reload()
         m_providerCombo->clear();
         for (const auto &provider : providers)
             m_providerCombo->addItem(provider.displayName, provider.id);
-        m_sso->fetchIdentities(this, [this](const QList<core::SsoService::Identity> &identities, bool hasPassword,
-                                            const core::ApiError &error) {
-            if (error) {
-                m_message->setText(core::SsoService::messageFor(error));
-                m_message->show();
-                return;
-            }
-            m_identities = identities;
-            m_hasPassword = hasPassword;
-            m_list->clear();
-            const QLocale locale;
-            for (const auto &identity : identities) {
-                auto *item = new QTreeWidgetItem(m_list);
-                item->setText(0, identity.providerName);
-                item->setText(1, identity.email.isEmpty() ? identity.name : identity.email);
-                item->setText(2, identity.lastUsedAt.isValid()
-                                     ? locale.toString(identity.lastUsedAt.toLocalTime(), QLocale::ShortFormat)
-                                     : tr("Never"));
-                item->setData(0, Qt::UserRole, identity.id);
-            }
-            m_empty->setText(hasPassword ? tr("No identity provider is connected. You sign in with your email and "
-                                              "password.")
-                                         : tr("No identity provider is connected."));
-            m_list->setVisible(!identities.isEmpty());
-            m_empty->setVisible(identities.isEmpty());
-            setVisible(!m_providers.isEmpty() || !identities.isEmpty());
-            updateButtons();
-        });
+        m_sso->fetchIdentities(
+            this,
+            [this](const QList<core::SsoService::Identity> &identities, bool hasPassword, const core::ApiError &error) {
+                if (error) {
+                    m_message->setText(core::SsoService::messageFor(error));
+                    m_message->show();
+                    return;
+                }
+                m_identities = identities;
+                m_hasPassword = hasPassword;
+                m_list->clear();
+                const QLocale locale;
+                for (const auto &identity : identities) {
+                    auto *item = new QTreeWidgetItem(m_list);
+                    item->setText(0, identity.providerName);
+                    item->setText(1, identity.email.isEmpty() ? identity.name : identity.email);
+                    item->setText(2,
+                                  identity.lastUsedAt.isValid()
+                                      ? locale.toString(identity.lastUsedAt.toLocalTime(), QLocale::ShortFormat)
+                                      : tr("Never"));
+                    item->setData(0, Qt::UserRole, identity.id);
+                }
+                m_empty->setText(hasPassword ? tr("No identity provider is connected. You sign in with your email and "
+                                                  "password.")
+                                             : tr("No identity provider is connected."));
+                m_list->setVisible(!identities.isEmpty());
+                m_empty->setVisible(identities.isEmpty());
+                setVisible(!m_providers.isEmpty() || !identities.isEmpty());
+                updateButtons();
+            });
     });
 }
 
@@ -159,10 +161,10 @@ void ConnectedSignInsBox::disconnectSelected()
         return;
     const QString id = selected.first()->data(0, Qt::UserRole).toString();
     const QString provider = selected.first()->text(0);
-    if (MessageBox::question(this, tr("Disconnect %1?").arg(provider),
-                             tr("You will no longer be able to sign in with %1. You can connect it again later.")
-                                 .arg(provider),
-                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+    if (MessageBox::question(
+            this, tr("Disconnect %1?").arg(provider),
+            tr("You will no longer be able to sign in with %1. You can connect it again later.").arg(provider),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
         != QMessageBox::Yes)
         return;
     m_disconnect->setEnabled(false);

@@ -85,10 +85,10 @@ SsoAccountPage::SsoAccountPage(core::SsoService *sso, core::ApiClient *api, QWid
     m_create->setAccessibleName(tr("Create account"));
     m_create->setDefault(true);
     m_create->setMinimumHeight(32);
-    m_create->setStyleSheet(QStringLiteral(
-        "QPushButton { background: palette(highlight); color: palette(highlighted-text);"
-        " border: none; border-radius: 5px; padding: 6px 18px; font-weight: bold; }"
-        "QPushButton:disabled { background: palette(mid); }"));
+    m_create->setStyleSheet(
+        QStringLiteral("QPushButton { background: palette(highlight); color: palette(highlighted-text);"
+                       " border: none; border-radius: 5px; padding: 6px 18px; font-weight: bold; }"
+                       "QPushButton:disabled { background: palette(mid); }"));
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(back);
     buttons->addStretch(1);
@@ -124,13 +124,13 @@ void SsoAccountPage::setServerInfo(const core::ServerInfo &info)
 {
     m_info = info;
     const QString title = info.noticeTitle.isEmpty() ? tr("terms and privacy notice") : info.noticeTitle;
-    m_noticeLabel->setText(info.noticeVersion.isEmpty() ? tr("Terms and privacy: %1.").arg(title)
-                                                        : tr("Terms and privacy: %1, version %2.")
-                                                              .arg(title, info.noticeVersion));
-    m_noticeCheck->setAccessibleName(info.noticeVersion.isEmpty()
-                                         ? tr("I have read and accept the %1.").arg(title)
-                                         : tr("I have read and accept the %1 (version %2).")
-                                               .arg(title, info.noticeVersion));
+    m_noticeLabel->setText(info.noticeVersion.isEmpty()
+                               ? tr("Terms and privacy: %1.").arg(title)
+                               : tr("Terms and privacy: %1, version %2.").arg(title, info.noticeVersion));
+    m_noticeCheck->setAccessibleName(
+        info.noticeVersion.isEmpty()
+            ? tr("I have read and accept the %1.").arg(title)
+            : tr("I have read and accept the %1 (version %2).").arg(title, info.noticeVersion));
 }
 
 void SsoAccountPage::begin(const core::SsoSignIn::Pending &pending)

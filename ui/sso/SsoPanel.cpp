@@ -68,10 +68,10 @@ void SsoPanel::refresh()
             button->setObjectName(QStringLiteral("ssoProviderButton_") + provider.id);
             button->setAccessibleName(button->text());
             button->setMinimumHeight(34);
-            button->setStyleSheet(QStringLiteral(
-                "QPushButton { border: 1px solid palette(mid); border-radius: 5px; padding: 6px 12px;"
-                " background: palette(base); }"
-                "QPushButton:hover, QPushButton:focus { border: 2px solid palette(highlight); }"));
+            button->setStyleSheet(
+                QStringLiteral("QPushButton { border: 1px solid palette(mid); border-radius: 5px; padding: 6px 12px;"
+                               " background: palette(base); }"
+                               "QPushButton:hover, QPushButton:focus { border: 2px solid palette(highlight); }"));
             connect(button, &QPushButton::clicked, this, [this, provider] { begin(provider); });
             m_buttonLayout->addWidget(button);
         }
