@@ -260,6 +260,7 @@ HttpResponse SsoEndpoints::callback(const HttpRequest &request)
     const QUrlQuery query = queryOf(request);
     const QString state = queryValue(query, QStringLiteral("state"));
     const std::int64_t now = m_clock.nowMs();
+    m_store.sweep(now);
     // The state is the only link to an attempt: without a live one, there is nowhere safe to go.
     const std::optional<SsoStore::Attempt> attempt
         = isUrlSafe(state, 1, 256) ? m_store.takeAttempt(Secrets::sha256Hex(state), now) : std::nullopt;
@@ -364,6 +365,7 @@ HttpResponse SsoEndpoints::token(const HttpRequest &request)
     if (!grant)
         return refusal;
     const std::int64_t now = m_clock.nowMs();
+    m_store.sweep(now); // expired attempts and grants (with their names and emails) go
     if (const auto identity = m_store.identityBySubject(grant->issuer, grant->subject)) {
         const std::optional<AuthStore::User> user = m_authStore.userById(identity->userId);
         if (!user)
