@@ -60,6 +60,7 @@ std::optional<OidcRelyingParty::Metadata> OidcRelyingParty::metadata(Error *erro
         || !acceptable(metadata.jwksUri)) {
         *error = { QStringLiteral("provider_unavailable"),
                    QStringLiteral("discovery document does not match the issuer") };
+        qCWarning(lcSso) << "discovery document of" << m_config.id << "does not match its configured issuer";
         return std::nullopt;
     }
     m_metadata = metadata;

@@ -73,6 +73,7 @@ private slots:
     void es256AndKeyRotationWork();
     void linkAndUnlink();
     void verifiedEmailLinksOnlyAfterSigningIn();
+    void lockedAccountCannotUseSso();
     void unverifiedEmailIsNotKept();
     void untrustedCertificateIsRefused();
     void onlyMinimalIdentifiersAreStored();
@@ -127,6 +128,11 @@ void TestServerSso::initTestCase()
         QJsonObject { { QStringLiteral("id"), QStringLiteral("fake") },
                       { QStringLiteral("display_name"), QStringLiteral("Fake ID") },
                       { QStringLiteral("issuer"), m_fakeOp.url().toString() },
+                      { QStringLiteral("client_id"), QStringLiteral("pygmi-fake") } },
+        // The fake provider under another name: its discovery document names a different issuer.
+        QJsonObject { { QStringLiteral("id"), QStringLiteral("mismatch") },
+                      { QStringLiteral("display_name"), QStringLiteral("Mismatch") },
+                      { QStringLiteral("issuer"), QStringLiteral("http://localhost:%1").arg(m_fakeOp.url().port()) },
                       { QStringLiteral("client_id"), QStringLiteral("pygmi-fake") } },
         QJsonObject { { QStringLiteral("id"), QStringLiteral("untrusted") },
                       { QStringLiteral("display_name"), QStringLiteral("Untrusted") },
@@ -202,7 +208,7 @@ void TestServerSso::providersAreListed()
     const ApiReply reply = m_api->get(QStringLiteral("/v1/auth/providers"));
     QCOMPARE(reply.status, 200);
     const QJsonArray list = reply.json.value(QStringLiteral("providers")).toArray();
-    QCOMPARE(list.size(), 3);
+    QCOMPARE(list.size(), 4);
     QCOMPARE(list[0][QStringLiteral("id")].toString(), QStringLiteral("real"));
     QCOMPARE(list[0][QStringLiteral("display_name")].toString(), QStringLiteral("Real ID"));
     QCOMPARE(list[0][QStringLiteral("icon")].toString(), QStringLiteral("openid"));
@@ -518,6 +524,26 @@ void TestServerSso::verifiedEmailLinksOnlyAfterSigningIn()
         true);
 }
 
+void TestServerSso::lockedAccountCannotUseSso()
+{
+    const auto admin = [&](const QString &action) {
+        QProcess process;
+        process.start(TestServer::serverProgram(), { QStringLiteral("--data-dir"), m_server.dataDir(),
+                                                     QStringLiteral("admin"), action, QStringLiteral("dave@example.test") });
+        return process.waitForFinished(10000) && process.exitCode() == 0;
+    };
+    QVERIFY(admin(QStringLiteral("lock")));
+    setFake({ { QStringLiteral("mode"), QStringLiteral("good") }, { QStringLiteral("sub"), QStringLiteral("dave-sso") } });
+    AppSide app;
+    const ApiReply locked = redeem(browse(QStringLiteral("fake"), app), app);
+    QCOMPARE(locked.status, 423);
+    QCOMPARE(locked.errorCode(), QStringLiteral("account_locked"));
+    QVERIFY(!locked.body.contains("access_token"));
+    QVERIFY(admin(QStringLiteral("unlock")));
+    AppSide again;
+    QCOMPARE(redeem(browse(QStringLiteral("fake"), again), again).status, 200);
+}
+
 void TestServerSso::unverifiedEmailIsNotKept()
 {
     m_browser.forgetCookies(); // another person at the provider
@@ -542,7 +568,14 @@ void TestServerSso::untrustedCertificateIsRefused()
     const auto [status, body] = m_browser.fetch(startUrl(QStringLiteral("untrusted"), app));
     QCOMPARE(status, 502);
     QVERIFY(body.contains("provider_unavailable"));
+    QTRY_VERIFY(m_server.output().contains("certificate verify failed"));
     QVERIFY(!m_server.output().contains("s3cret-value"));
+    // A discovery document that speaks for another issuer is not used.
+    AppSide app2;
+    const auto [status2, body2] = m_browser.fetch(startUrl(QStringLiteral("mismatch"), app2));
+    QCOMPARE(status2, 502);
+    QVERIFY(body2.contains("provider_unavailable"));
+    QTRY_VERIFY(m_server.output().contains("discovery document of \"mismatch\" does not match"));
 }
 
 void TestServerSso::onlyMinimalIdentifiersAreStored()
