@@ -59,6 +59,7 @@ SettingsPage::SettingsPage(core::SessionManager *session, Theme *theme, QWidget 
     auto *accountLayout = new QVBoxLayout(account);
     accountLayout->addLayout(accountForm);
     accountLayout->addLayout(accountButtons);
+    m_accountSlot = accountLayout;
 
     auto *appearance = new QGroupBox(tr("Appearance"), this);
     appearance->setObjectName(QStringLiteral("appearanceGroup"));
@@ -76,7 +77,6 @@ SettingsPage::SettingsPage(core::SessionManager *session, Theme *theme, QWidget 
     layout->setSpacing(16);
     layout->addWidget(heading);
     layout->addWidget(account);
-    m_accountSlot = layout;
     layout->addWidget(appearance);
     layout->addStretch(1);
 
@@ -103,8 +103,8 @@ void SettingsPage::setSso(core::SsoService *sso)
         return;
     auto *box = new ConnectedSignInsBox(sso, this);
     m_connectedSignIns = box;
-    // Right under the account group.
-    m_accountSlot->insertWidget(m_accountSlot->indexOf(findChild<QWidget *>(QStringLiteral("accountGroup"))) + 1, box);
+    m_accountSlot->addSpacing(6);
+    m_accountSlot->addWidget(box); // Account → Connected sign-ins
 }
 
 void SettingsPage::updateAccount()

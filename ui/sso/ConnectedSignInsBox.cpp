@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace pygmi::ui {
 
@@ -50,6 +51,7 @@ ConnectedSignInsBox::ConnectedSignInsBox(core::SsoService *sso, QWidget *parent)
     auto *row = new QHBoxLayout;
     row->addWidget(m_providerCombo, 1);
     row->addWidget(m_connect);
+    row->addStretch(); // takes the room when every provider is connected (no combo)
     row->addWidget(m_disconnect);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_list);
@@ -70,9 +72,6 @@ void ConnectedSignInsBox::reload()
 {
     m_sso->fetchProviders(this, [this](const QList<core::SsoService::Provider> &providers, const core::ApiError &) {
         m_providers = providers;
-        m_providerCombo->clear();
-        for (const auto &provider : providers)
-            m_providerCombo->addItem(provider.displayName, provider.id);
         m_sso->fetchIdentities(
             this,
             [this](const QList<core::SsoService::Identity> &identities, bool hasPassword, const core::ApiError &error) {
@@ -83,6 +82,17 @@ void ConnectedSignInsBox::reload()
                 }
                 m_identities = identities;
                 m_hasPassword = hasPassword;
+                // Offer the providers that are not connected yet.
+                m_providerCombo->clear();
+                for (const auto &provider : std::as_const(m_providers)) {
+                    const bool connected = std::any_of(identities.begin(), identities.end(), [&](const auto &identity) {
+                        return identity.providerId == provider.id;
+                    });
+                    if (!connected)
+                        m_providerCombo->addItem(provider.displayName, provider.id);
+                }
+                m_providerCombo->setVisible(m_providerCombo->count() > 0);
+                m_connect->setVisible(m_providerCombo->count() > 0);
                 m_list->clear();
                 const QLocale locale;
                 for (const auto &identity : identities) {
