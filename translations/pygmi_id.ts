@@ -893,8 +893,8 @@ Versi %2, berlaku sejak %3
         <translation>Saya telah membaca dan menerima %1 (versi %2).</translation>
     </message>
     <message>
-        <source>There is already an account for %1 on this server. Sign in to it with your password to connect %2; next time you can use either.</source>
-        <translation>Sudah ada akun untuk %1 di server ini. Masuk ke akun itu dengan kata sandi Anda untuk menghubungkan %2; lain kali Anda dapat memakai keduanya.</translation>
+        <source>There is already an account for %1 on this server. Sign in to it (with your password, or the way you signed in before) to connect %2; next time you can use either.</source>
+        <translation>Sudah ada akun untuk %1 di server ini. Masuk ke akun itu (dengan kata sandi Anda, atau cara Anda masuk sebelumnya) untuk menghubungkan %2; lain kali Anda dapat memakai keduanya.</translation>
     </message>
 </context>
 </TS>

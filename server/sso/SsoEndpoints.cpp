@@ -360,6 +360,8 @@ HttpResponse SsoEndpoints::token(const HttpRequest &request)
         return *error;
     JsonBody extra(object);
     const QString device = readDeviceName(extra);
+    if (extra.hasErrors()) // checked before the code is spent
+        return ApiError::validation(extra.errors());
     HttpResponse refusal;
     const std::optional<SsoStore::Grant> grant = redeemCode(object, &refusal);
     if (!grant)

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void signOutAndSignInAgain();
     void refusalsAreExplained();
     void sameVerifiedEmailLinksAfterPasswordSignIn();
+    void sameVerifiedEmailLinksThroughTheFirstProvider();
     void cleanupTestCase();
 
 private:
@@ -332,6 +333,36 @@ void TestUiSsoSignIn::sameVerifiedEmailLinksAfterPasswordSignIn()
         = api.get(QStringLiteral("/v1/me/identities"), access).json.value(QStringLiteral("identities")).toArray();
     QCOMPARE(identities.size(), 1);
     QCOMPARE(identities[0][QStringLiteral("provider_name")].toString(), QStringLiteral("Company Login"));
+}
+
+void TestUiSsoSignIn::sameVerifiedEmailLinksThroughTheFirstProvider()
+{
+    // Grace has no password: she proves the account is hers with the provider she used first.
+    if (m_app->mainWindow()) {
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        m_app->mainWindow()->showSection(ui::MainWindow::Section::Settings);
+        UI_CLICK(m_app->mainWindow(), "signOutButton");
+        QTRY_VERIFY_WITH_TIMEOUT(m_app->welcomeWindow(), 10000);
+    }
+    test::ServerApi fake(m_fakeOp.url());
+    QCOMPARE(fake.post(QStringLiteral("/control"), { { QStringLiteral("sub"), QStringLiteral("grace-corp") },
+                                                    { QStringLiteral("email"), QStringLiteral("grace@example.test") } })
+                 .status,
+             200);
+    auto *welcome = openSignInPage();
+    QVERIFY(welcome);
+    UI_CLICK(welcome, "ssoProviderButton_fake");
+    QTRY_VERIFY_WITH_TIMEOUT(labelText(welcome, "signInInfoLabel").contains(QStringLiteral("grace@example.test")),
+                             20000);
+    QVERIFY(!m_app->mainWindow());
+    UI_CLICK(welcome, "ssoProviderButton_real");
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->mainWindow(), 20000);
+    QCOMPARE(m_app->session()->user().id, m_userId);
+    auto *main = m_app->mainWindow();
+    main->showSection(ui::MainWindow::Section::Settings);
+    auto *list = child<QTreeWidget>(main, "connectedSignInsList");
+    QTRY_VERIFY(list);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), 2, 10000);
 }
 
 PYGMI_UI_TEST_MAIN(TestUiSsoSignIn)

@@ -854,7 +854,20 @@ void WelcomeWindow::setSso(core::SsoService *sso)
     m_ssoSlot->addWidget(m_ssoPanel);
     m_ssoAccountPage = new SsoAccountPage(sso, m_api, m_pages);
     m_pages->addWidget(m_ssoAccountPage);
-    connect(m_ssoPanel, &SsoPanel::signedIn, this, &WelcomeWindow::signedIn);
+    connect(m_ssoPanel, &SsoPanel::signedIn, this, [this] {
+        // Signed in to the existing account with another provider: connect the waiting one too.
+        if (m_pendingLinkToken.isEmpty()) {
+            Q_EMIT signedIn();
+            return;
+        }
+        core::SsoSignIn::Pending pending;
+        pending.token = std::exchange(m_pendingLinkToken, QString());
+        m_sso->confirmLink(pending, this, [this](const core::ApiError &linkError) {
+            if (linkError)
+                qWarning("connecting the provider failed: %s", qPrintable(linkError.code()));
+            Q_EMIT signedIn();
+        });
+    });
     connect(m_ssoPanel, &SsoPanel::waitingChanged, this, [this](bool waiting) {
         m_signInButton->setEnabled(!waiting);
     });
@@ -868,10 +881,10 @@ void WelcomeWindow::setSso(core::SsoService *sso)
     });
     connect(m_ssoPanel, &SsoPanel::linkNeeded, this, [this](const core::SsoSignIn::Pending &pending) {
         m_pendingLinkToken = pending.token;
-        m_pendingLinkProvider = pending.providerName;
         m_signInEmail->setText(pending.email);
-        m_signInInfo->setText(tr("There is already an account for %1 on this server. Sign in to it with your "
-                                 "password to connect %2; next time you can use either.")
+        m_signInInfo->setText(tr("There is already an account for %1 on this server. Sign in to it (with your "
+                                 "password, or the way you signed in before) to connect %2; next time you can "
+                                 "use either.")
                                   .arg(pending.email, pending.providerName));
         m_signInInfo->show();
         m_signInPassword->setFocus();

@@ -141,7 +141,6 @@ private:
     SsoPanel *m_ssoPanel = nullptr;
     SsoAccountPage *m_ssoAccountPage = nullptr;
     QString m_pendingLinkToken; // a provider waits to be connected once the person signs in
-    QString m_pendingLinkProvider;
 
     QLineEdit *m_signUpEmail;
     QLineEdit *m_signUpPassword;
