@@ -75,6 +75,7 @@ private slots:
     void verifiedEmailLinksOnlyAfterSigningIn();
     void lockedAccountCannotUseSso();
     void unverifiedEmailIsNotKept();
+    void confidentialClientAuthenticates();
     void untrustedCertificateIsRefused();
     void onlyMinimalIdentifiersAreStored();
 
@@ -89,6 +90,7 @@ private:
 
     NodePeer m_realOp;
     NodePeer m_fakeOp;
+    NodePeer m_secretOp; // oidc-provider with a confidential client (client_secret_basic)
     QTemporaryDir m_configDir;
     TestServer m_tlsPeer; // an https "provider" whose certificate nobody trusts
     TestServer m_server;
@@ -104,6 +106,9 @@ void TestServerSso::initTestCase()
     NodePeer::skipUnlessAvailable();
     QVERIFY2(m_realOp.start(QStringLiteral("real-op.mjs")), qPrintable(m_realOp.errorString()));
     QVERIFY2(m_fakeOp.start(QStringLiteral("fake-op.mjs")), qPrintable(m_fakeOp.errorString()));
+    QVERIFY2(
+        m_secretOp.start(QStringLiteral("real-op.mjs"), { QStringLiteral("--secret"), QStringLiteral("op-secret-42") }),
+        qPrintable(m_secretOp.errorString()));
     const QString cert = m_configDir.filePath(QStringLiteral("cert.pem"));
     const QString key = m_configDir.filePath(QStringLiteral("key.pem"));
     QProcess make;
@@ -129,6 +134,11 @@ void TestServerSso::initTestCase()
                       { QStringLiteral("display_name"), QStringLiteral("Fake ID") },
                       { QStringLiteral("issuer"), m_fakeOp.url().toString() },
                       { QStringLiteral("client_id"), QStringLiteral("pygmi-fake") } },
+        QJsonObject { { QStringLiteral("id"), QStringLiteral("confidential") },
+                      { QStringLiteral("display_name"), QStringLiteral("Confidential") },
+                      { QStringLiteral("issuer"), m_secretOp.url().toString() },
+                      { QStringLiteral("client_id"), QStringLiteral("pygmi-test") },
+                      { QStringLiteral("client_secret"), QStringLiteral("op-secret-42") } },
         // The fake provider under another name: its discovery document names a different issuer.
         QJsonObject { { QStringLiteral("id"), QStringLiteral("mismatch") },
                       { QStringLiteral("display_name"), QStringLiteral("Mismatch") },
@@ -208,7 +218,7 @@ void TestServerSso::providersAreListed()
     const ApiReply reply = m_api->get(QStringLiteral("/v1/auth/providers"));
     QCOMPARE(reply.status, 200);
     const QJsonArray list = reply.json.value(QStringLiteral("providers")).toArray();
-    QCOMPARE(list.size(), 4);
+    QCOMPARE(list.size(), 5);
     QCOMPARE(list[0][QStringLiteral("id")].toString(), QStringLiteral("real"));
     QCOMPARE(list[0][QStringLiteral("display_name")].toString(), QStringLiteral("Real ID"));
     QCOMPARE(list[0][QStringLiteral("icon")].toString(), QStringLiteral("openid"));
@@ -216,6 +226,7 @@ void TestServerSso::providersAreListed()
     QVERIFY(!reply.body.contains("client_id"));
     QVERIFY(!reply.body.contains(m_realOp.url().toEncoded()));
     QVERIFY(!reply.body.contains("s3cret-value"));
+    QVERIFY(!reply.body.contains("op-secret-42"));
 }
 
 void TestServerSso::redirectMustBeLoopbackWithPkce()
@@ -528,12 +539,14 @@ void TestServerSso::lockedAccountCannotUseSso()
 {
     const auto admin = [&](const QString &action) {
         QProcess process;
-        process.start(TestServer::serverProgram(), { QStringLiteral("--data-dir"), m_server.dataDir(),
-                                                     QStringLiteral("admin"), action, QStringLiteral("dave@example.test") });
+        process.start(TestServer::serverProgram(),
+                      { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin"), action,
+                        QStringLiteral("dave@example.test") });
         return process.waitForFinished(10000) && process.exitCode() == 0;
     };
     QVERIFY(admin(QStringLiteral("lock")));
-    setFake({ { QStringLiteral("mode"), QStringLiteral("good") }, { QStringLiteral("sub"), QStringLiteral("dave-sso") } });
+    setFake(
+        { { QStringLiteral("mode"), QStringLiteral("good") }, { QStringLiteral("sub"), QStringLiteral("dave-sso") } });
     AppSide app;
     const ApiReply locked = redeem(browse(QStringLiteral("fake"), app), app);
     QCOMPARE(locked.status, 423);
@@ -559,6 +572,19 @@ void TestServerSso::unverifiedEmailIsNotKept()
         = m_api->get(QStringLiteral("/v1/me/identities"), access).json.value(QStringLiteral("identities")).toArray();
     QCOMPARE(identities.size(), 1);
     QVERIFY(identities[0][QStringLiteral("email")].isNull());
+}
+
+void TestServerSso::confidentialClientAuthenticates()
+{
+    // client_secret_basic at the token endpoint; the secret never leaves the server otherwise.
+    AppSide app;
+    const QUrl back = browse(QStringLiteral("confidential"), app, QStringLiteral("ivan"));
+    QVERIFY2(item(back, QStringLiteral("error")).isEmpty(), qPrintable(back.toString()));
+    const ApiReply pending = redeem(back, app);
+    QCOMPARE(pending.status, 202);
+    QCOMPARE(pending.json.value(QStringLiteral("email")).toString(), QStringLiteral("ivan@example.test"));
+    QVERIFY(!back.toString().contains(QStringLiteral("op-secret-42")));
+    QVERIFY(!m_server.output().contains("op-secret-42"));
 }
 
 void TestServerSso::untrustedCertificateIsRefused()

@@ -345,8 +345,9 @@ void TestUiSsoSignIn::sameVerifiedEmailLinksThroughTheFirstProvider()
         QTRY_VERIFY_WITH_TIMEOUT(m_app->welcomeWindow(), 10000);
     }
     test::ServerApi fake(m_fakeOp.url());
-    QCOMPARE(fake.post(QStringLiteral("/control"), { { QStringLiteral("sub"), QStringLiteral("grace-corp") },
-                                                    { QStringLiteral("email"), QStringLiteral("grace@example.test") } })
+    QCOMPARE(fake.post(QStringLiteral("/control"),
+                       { { QStringLiteral("sub"), QStringLiteral("grace-corp") },
+                         { QStringLiteral("email"), QStringLiteral("grace@example.test") } })
                  .status,
              200);
     auto *welcome = openSignInPage();
