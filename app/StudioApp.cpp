@@ -3,9 +3,11 @@
 #include "api/ApiClient.h"
 #include "localserver/LocalServerSupervisor.h"
 #include "main/MainWindow.h"
+#include "privacy/ConsentManager.h"
 #include "session/SecretStore.h"
 #include "session/SessionManager.h"
 #include "sso/SsoService.h"
+#include "telemetry/Telemetry.h"
 #include "theme/Theme.h"
 #include "welcome/WelcomeWindow.h"
 
@@ -13,6 +15,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QIcon>
+#include <QJsonObject>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QLoggingCategory>
@@ -49,10 +52,14 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     , m_session(new core::SessionManager(m_api, m_secrets, configDir(), this))
     , m_sso(new core::SsoService(m_api, m_session, this))
     , m_theme(new ui::Theme(this))
+    , m_consent(new core::ConsentManager(m_api, privacyDataDir(), this))
+    , m_telemetry(new core::Telemetry(m_api, m_consent, privacyDataDir(), this))
 {
+    m_startClock.start();
     m_theme->apply();
     // Single sign-on uses the system browser, never an embedded web view (RFC 8252).
     m_sso->setBrowserOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); });
+    wirePrivacy();
     connect(m_secrets, &core::SecretStore::statusChanged, this, [this](core::SecretStore::Status status) {
         if (m_main && status != core::SecretStore::Status::Unknown)
             m_main->setKeychainPersistent(status == core::SecretStore::Status::Persistent);
@@ -80,6 +87,36 @@ QString StudioApp::configDir()
 QString StudioApp::serverDataDir()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/server");
+}
+
+QString StudioApp::privacyDataDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/privacy");
+}
+
+void StudioApp::wirePrivacy()
+{
+    // Every request passes the gate, which asks the consent state (and sends Sec-GPC).
+    m_api->setNetworkPolicy(m_consent);
+    connect(m_session, &core::SessionManager::stateChanged, this, [this](core::SessionManager::State state) {
+        if (state == core::SessionManager::State::SignedIn)
+            m_consent->start(m_session->user().id);
+        else if (state == core::SessionManager::State::SignedOut)
+            m_consent->stop();
+    });
+    connect(m_consent, &core::ConsentManager::changed, this, &StudioApp::recordStartupIfAllowed);
+    connect(m_theme, &ui::Theme::modeChanged, this, [this] {
+        m_telemetry->record(QStringLiteral("feature_used"),
+                            QJsonObject { { QStringLiteral("feature"), QStringLiteral("theme_changed") } });
+    });
+}
+
+void StudioApp::recordStartupIfAllowed()
+{
+    if (m_startupRecorded || m_startupMs < 0)
+        return;
+    m_startupRecorded = m_telemetry->record(QStringLiteral("app_started"),
+                                            QJsonObject { { QStringLiteral("startup_ms"), m_startupMs } });
 }
 
 void StudioApp::resetProfile()
@@ -203,12 +240,20 @@ void StudioApp::showMain()
     connect(main, &ui::MainWindow::switchServerRequested, this, [this] { signOut(true); });
     connect(main, &ui::MainWindow::retryConnectionRequested, this, &StudioApp::restoreSession);
     connect(main, &ui::MainWindow::retryLocalServerRequested, this, &StudioApp::ensureLocalServer);
+    main->setPrivacyServices(m_consent, m_telemetry, m_api);
+    connect(main, &ui::MainWindow::sectionShown, this, [this](const QString &section) {
+        m_telemetry->record(QStringLiteral("page_viewed"), QJsonObject { { QStringLiteral("page"), section } });
+    });
 
     saveGeometry();
     QWidget *previous = currentWindow();
     m_main = main;
     m_welcome = nullptr;
     replaceWindow(previous, main);
+    if (m_startupMs < 0) {
+        m_startupMs = m_startClock.elapsed();
+        recordStartupIfAllowed();
+    }
     if (m_localMode && m_supervisor) {
         switch (m_supervisor->state()) {
         case core::LocalServerSupervisor::State::Starting:
@@ -312,6 +357,7 @@ void StudioApp::onRestored(const core::ApiError &error)
     qCInfo(lcApp) << "could not resume the session:" << error.code();
     if (isConnectionProblem(error) && m_main) {
         m_main->setConnectionProblem(error.userMessage());
+        m_telemetry->record(QStringLiteral("error_shown"), QJsonObject { { QStringLiteral("code"), error.code() } });
         return;
     }
     const auto profile = *m_pendingRestore;

@@ -4,6 +4,7 @@
 #include "session/ServerProfile.h"
 #include "welcome/WelcomeWindow.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -15,6 +16,8 @@ class QWidget;
 namespace pygmi::core {
 class ApiClient;
 class ApiError;
+class ConsentManager;
+class Telemetry;
 class LocalServerSupervisor;
 class SecretStore;
 class SessionManager;
@@ -60,6 +63,8 @@ public:
     // Single sign-on; tests replace its browser opener.
     core::SsoService *sso() const { return m_sso; }
     core::LocalServerSupervisor *localServer() const { return m_supervisor; }
+    core::ConsentManager *consent() const { return m_consent; }
+    core::Telemetry *telemetry() const { return m_telemetry; }
     ui::Theme *theme() const { return m_theme; }
     ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
     ui::MainWindow *mainWindow() const { return m_main; }
@@ -67,6 +72,8 @@ public:
 
     static QString configDir();
     static QString serverDataDir();
+    // Consent choices, receipts, the telemetry queue and log (no secrets).
+    static QString privacyDataDir();
 
 Q_SIGNALS:
     void currentWindowChanged(QWidget *window);
@@ -84,6 +91,8 @@ private:
     void onRestored(const core::ApiError &error);
     void onSignedIn();
     void signOut(bool switchServer);
+    void wirePrivacy();
+    void recordStartupIfAllowed();
 
     StudioOptions m_options;
     core::ApiClient *m_api;
@@ -97,6 +106,11 @@ private:
     std::optional<core::ServerProfile> m_pendingRestore;
     bool m_localMode = false;
     bool m_signingOut = false;
+    core::ConsentManager *m_consent;
+    core::Telemetry *m_telemetry;
+    QElapsedTimer m_startClock;
+    qint64 m_startupMs = -1; // until the main window is first shown
+    bool m_startupRecorded = false;
 };
 
 } // namespace pygmi::app

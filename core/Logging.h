@@ -10,5 +10,7 @@ namespace pygmi::core {
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 Q_DECLARE_LOGGING_CATEGORY(lcSession)
 Q_DECLARE_LOGGING_CATEGORY(lcLocalServer)
+Q_DECLARE_LOGGING_CATEGORY(lcPrivacy)
+Q_DECLARE_LOGGING_CATEGORY(lcTelemetry)
 
 } // namespace pygmi::core

@@ -196,6 +196,25 @@ void ApiClient::send(const ApiRequest &request, QObject *context, Callback done)
     dispatch(pending);
 }
 
+void ApiClient::recordActivity(const ApiRequest &request, bool sent, bool gpc)
+{
+    NetworkActivity entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    const QUrl url = urlFor(request.path);
+    entry.destination
+        = url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo);
+    entry.method = QString::fromLatin1(request.method);
+    entry.path = url.path();
+    entry.purpose = request.purpose;
+    entry.sent = sent;
+    entry.gpc = gpc;
+    constexpr qsizetype kKept = 500;
+    if (m_activity.size() >= kKept)
+        m_activity.removeFirst();
+    m_activity.append(entry);
+    emit activityRecorded(entry);
+}
+
 int ApiClient::pendingAuthCount() const
 {
     return int(m_waitingForAuth.size());
@@ -249,6 +268,15 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
         return; // the caller is gone; nobody wants the answer
 
     const ApiRequest &r = pending->request;
+    // The one consent check, on every attempt (a retry after a withdrawal must not go out either):
+    // a request whose purpose is not allowed never leaves the machine.
+    if (m_policy && !m_policy->allows(r.purpose)) {
+        recordActivity(r, false, false);
+        ApiResponse response;
+        response.error = ApiError(ApiError::Kind::Client, QStringLiteral("consent_required"));
+        QTimer::singleShot(0, this, [this, pending, response] { deliver(pending, response); });
+        return;
+    }
     QNetworkRequest request(urlFor(r.path));
     request.setTransferTimeout(r.timeoutMs);
     request.setRawHeader("Accept", "application/json");
@@ -258,8 +286,14 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
         pending->tokenUsed = m_accessToken;
         request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
     }
+    const bool gpc = m_policy && m_policy->sendsGpc();
+    if (gpc)
+        request.setRawHeader("Sec-GPC", "1");
     QByteArray body;
-    if (r.body) {
+    if (!r.rawBody.isEmpty()) {
+        body = r.rawBody;
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    } else if (r.body) {
         body = QJsonDocument(*r.body).toJson(QJsonDocument::Compact);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     }
@@ -270,6 +304,7 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
     else
         reply = m_nam->sendCustomRequest(request, r.method, body);
     ++m_requestCount;
+    recordActivity(r, true, gpc);
     m_inFlight.insert(reply, pending);
     qCDebug(lcApi) << r.method << r.path.section(u'?', 0, 0) << "attempt" << pending->attempt + 1;
 

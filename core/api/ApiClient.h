@@ -1,6 +1,8 @@
 #pragma once
 
 #include "api/ApiError.h"
+#include "api/NetworkActivity.h"
+#include "privacy/Purpose.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -38,6 +40,11 @@ struct ApiRequest
     // Only idempotent requests are retried on network errors; POSTs never are unless a
     // caller says it carries an idempotency key.
     bool idempotent = false;
+    // Why this request is made; the gate drops it unless the purpose is currently allowed.
+    Purpose purpose = Purpose::Necessary;
+    // Exact bytes to send as the JSON body instead of `body` (the telemetry inspector shows
+    // precisely these bytes).
+    QByteArray rawBody;
 };
 
 // The one door to the network. Every request of the app passes here, so that TLS policy,
@@ -87,11 +94,18 @@ public:
     // Tests and diagnostics: number of requests sent since start.
     quint64 requestCount() const { return m_requestCount; }
 
+    // Consent and Global Privacy Control, consulted for every request (not owned; may be null).
+    void setNetworkPolicy(const NetworkPolicy *policy) { m_policy = policy; }
+    // The most recent contacts (and dropped attempts), oldest first.
+    QList<NetworkActivity> activity() const { return m_activity; }
+    void clearActivity() { m_activity.clear(); }
+
 Q_SIGNALS:
     // An authenticated request was refused with 401 (token expired or revoked).
     void authenticationRequired();
     // The server could not be reached / was reached again; drives the offline state.
     void reachabilityChanged(bool reachable);
+    void activityRecorded(const pygmi::core::NetworkActivity &activity);
 
 private:
     struct Pending;
@@ -109,6 +123,9 @@ private:
     QHash<QNetworkReply *, std::shared_ptr<Pending>> m_inFlight;
     bool m_reachable = true;
     quint64 m_requestCount = 0;
+    const NetworkPolicy *m_policy = nullptr;
+    QList<NetworkActivity> m_activity;
+    void recordActivity(const ApiRequest &request, bool sent, bool gpc);
 };
 
 } // namespace pygmi::core

@@ -7,15 +7,30 @@
 #include "auth/PasswordHasher.h"
 #include "common/Clock.h"
 #include "common/Logging.h"
+#include "events/EventEndpoints.h"
+#include "events/EventHub.h"
+#include "generation/GenerationEndpoints.h"
+#include "generation/GenerationService.h"
+#include "generation/GenerationStore.h"
+#include "generation/TrainingChoice.h"
+#include "generation/ProviderRegistry.h"
+#include "consent/ConsentEndpoints.h"
+#include "consent/ConsentStore.h"
+#include "consent/ReceiptSigner.h"
 #include "http/HttpServer.h"
+#include "http/RequestLog.h"
 #include "http/Router.h"
 #include "http/WorkerPool.h"
 #include "mail/MailOutbox.h"
+#include "moderation/ModerationPolicy.h"
 #include "notice/PrivacyNotice.h"
 #include "sso/SsoEndpoints.h"
 #include "sso/SsoStore.h"
+#include "sketch/SketchProvider.h"
+#include "storage/BlobStore.h"
 #include "storage/Database.h"
 #include "system/SystemEndpoints.h"
+#include "telemetry/TelemetryEndpoints.h"
 
 #include <QDir>
 #include <QUrl>
@@ -38,7 +53,7 @@ int ServerApp::run()
     }
     QString error;
     PrivacyNotice notice;
-    if (!notice.load(m_options.noticeFile, &error)) {
+    if (!notice.load(m_options.noticeFiles, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 2;
     }
@@ -54,7 +69,24 @@ int ServerApp::run()
         return 1;
     }
 
+    ModerationPolicy moderation;
+    if (!moderation.load(m_options.moderationPolicyFile, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 2;
+    }
+
     Clock clock;
+    notice.setClock(&clock);
+    ReceiptSigner signer;
+    if (!signer.initialise(m_options.dataDir, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    RequestLog requestLog;
+    if (!m_options.requestLogFile.isEmpty() && !requestLog.open(m_options.requestLogFile, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
     const PasswordHasher hasher;
     LoginThrottle throttle(clock, m_options.loginAddressLimit, std::chrono::minutes(15));
     const MailOutbox outbox(QDir(m_options.dataDir).filePath(QStringLiteral("outbox")), clock);
@@ -69,6 +101,36 @@ int ServerApp::run()
     const SsoStore ssoStore(database);
     SsoEndpoints sso(oidcProviders, m_options.localMode, auth, store, ssoStore, notice, clock);
     sso.registerRoutes(router);
+    const ConsentStore consentStore(database, signer);
+    ConsentEndpoints consent({ std::int64_t(m_options.reconsentDays) * 24 * 3600 * 1000 }, consentStore, signer, auth,
+                             notice, clock);
+    consent.registerRoutes(router);
+    TelemetryEndpoints telemetry(database, auth, consent, consentStore, clock);
+    telemetry.registerRoutes(router);
+
+    EventHub events;
+    EventEndpoints eventEndpoints(auth, events);
+    eventEndpoints.registerRoutes(router);
+    ProviderRegistry providers;
+    providers.add(
+        std::make_unique<SketchProvider>(m_options.location, std::chrono::milliseconds(m_options.sketchStepMs)));
+    const BlobStore blobs(QDir(m_options.dataDir).filePath(QStringLiteral("blobs")));
+    const GenerationStore generationStore(database);
+    GenerationService::Settings generationSettings;
+    generationSettings.workers = m_options.generationWorkers;
+    generationSettings.localMode = m_options.localMode;
+    generationSettings.retentionMs = std::int64_t(m_options.contentRetentionDays) * 24 * 3600 * 1000;
+    const TrainingChoice training(&consent);
+    GenerationService generations(generationSettings, generationStore, providers, blobs, events, clock, training);
+    GenerationEndpoints generationEndpoints({ m_options.maxJobsPerUser }, auth, generationStore, generations, providers,
+                                            moderation, blobs, clock);
+    generationEndpoints.registerRoutes(router);
+    try {
+        generations.start(); // resumes (local) or fails (hosted) what the last run left unfinished
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "cannot recover unfinished jobs: %s\n", e.what());
+        return 1;
+    }
 
     WorkerPool workers(m_options.workerThreads, [] { Database::closeThreadConnection(); });
     HttpServer::Settings settings;
@@ -79,9 +141,11 @@ int ServerApp::run()
     settings.idleTimeout = std::chrono::milliseconds(m_options.idleTimeoutMs);
     settings.tlsCertificateFile = m_options.tlsCertificateFile;
     settings.tlsKeyFile = m_options.tlsKeyFile;
+    settings.requestLog = requestLog.isOpen() ? &requestLog : nullptr;
     HttpServer server(settings, router, workers);
     if (!server.listen(&error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
+        generations.stop();
         workers.stop();
         return 1;
     }
@@ -110,6 +174,7 @@ int ServerApp::run()
     signalIo.run(); // until SIGINT/SIGTERM
     StdinWatcher::disarm();
     server.stop();
+    generations.stop();
     workers.stop();
     Database::closeThreadConnection();
     qCInfo(lcServer) << "stopped";

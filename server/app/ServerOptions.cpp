@@ -48,8 +48,17 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption stdinOption(QStringLiteral("exit-with-stdin"),
                                          QStringLiteral("Shut down when standard input reaches end of file."));
     const QCommandLineOption noticeOption(QStringLiteral("notice"),
-                                          QStringLiteral("Privacy notice JSON (version, title, effective_date, text)."),
+                                          QStringLiteral("Privacy notice JSON (version, title, effective_date, text, "
+                                                         "purposes, ...). Repeat for upcoming versions."),
                                           QStringLiteral("FILE"));
+    const QCommandLineOption reconsentOption(QStringLiteral("reconsent-days"),
+                                             QStringLiteral("Ask for consent again after this many days (default "
+                                                            "182)."),
+                                             QStringLiteral("DAYS"));
+    const QCommandLineOption requestLogOption(QStringLiteral("request-log"),
+                                              QStringLiteral("Append method, path and Sec-GPC of every request to "
+                                                             "FILE (never bodies or tokens)."),
+                                              QStringLiteral("FILE"));
     const QCommandLineOption requestTimeoutOption(QStringLiteral("request-timeout-ms"),
                                                   QStringLiteral("Time allowed to send one request (default 15000)."),
                                                   QStringLiteral("MS"));
@@ -72,9 +81,53 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
                                              QStringLiteral("The address clients use to reach this server, e.g. "
                                                             "https://pygmi.example (default: the listen address)."),
                                              QStringLiteral("URL"));
-    parser.addOptions({ dataDirOption, listenOption, localOption, certOption, keyOption, proxyOption, accessTtlOption,
-                        testClockOption, stdinOption, noticeOption, requestTimeoutOption, idleTimeoutOption,
-                        ioThreadsOption, workersOption, addressLimitOption, oidcOption, publicUrlOption });
+    const QCommandLineOption sketchStepOption(
+        QStringLiteral("sketch-step-ms"),
+        QStringLiteral("Delay per step of the offline sketch engine, so progress is visible (default 60; 0: instant)."),
+        QStringLiteral("MS"));
+    const QCommandLineOption generationWorkersOption(QStringLiteral("workers-generation"),
+                                                     QStringLiteral("Generation jobs run at once (default 2)."),
+                                                     QStringLiteral("N"));
+    const QCommandLineOption maxJobsOption(QStringLiteral("max-jobs-per-user"),
+                                           QStringLiteral("Queued plus running jobs allowed per user (default 8)."),
+                                           QStringLiteral("N"));
+    const QCommandLineOption retentionOption(QStringLiteral("content-retention-days"),
+                                             QStringLiteral("Days generated content is kept (default 30)."),
+                                             QStringLiteral("DAYS"));
+    const QCommandLineOption moderationOption(
+        QStringLiteral("moderation-policy"),
+        QStringLiteral("Moderation policy JSON (categories with terms and patterns; default: the built-in sample)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption locationOption(
+        QStringLiteral("location"),
+        QStringLiteral("Where this server runs, shown to users next to results (default: \"This computer\" with "
+                       "--local, else \"this server\")."),
+        QStringLiteral("TEXT"));
+    parser.addOptions({ dataDirOption,
+                        listenOption,
+                        localOption,
+                        certOption,
+                        keyOption,
+                        proxyOption,
+                        accessTtlOption,
+                        testClockOption,
+                        stdinOption,
+                        noticeOption,
+                        requestTimeoutOption,
+                        idleTimeoutOption,
+                        ioThreadsOption,
+                        workersOption,
+                        addressLimitOption,
+                        sketchStepOption,
+                        generationWorkersOption,
+                        maxJobsOption,
+                        retentionOption,
+                        moderationOption,
+                        locationOption,
+                        reconsentOption,
+                        requestLogOption,
+                        oidcOption,
+                        publicUrlOption });
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
     parser.process(arguments); // handles --help/--version and unknown options (exits)
@@ -127,14 +180,24 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     behindProxy = parser.isSet(proxyOption);
     testClock = parser.isSet(testClockOption);
     exitWithStdin = parser.isSet(stdinOption);
-    noticeFile = parser.value(noticeOption);
     oidcConfigFile = parser.value(oidcOption);
     publicUrl = parser.value(publicUrlOption);
+    noticeFiles = parser.values(noticeOption);
+    noticeFile = noticeFiles.value(0);
+    requestLogFile = parser.value(requestLogOption);
     int accessTtl = static_cast<int>(accessTtlSeconds);
     if (!positiveInt(accessTtlOption, &accessTtl, 1) || !positiveInt(requestTimeoutOption, &requestTimeoutMs, 100)
         || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100) || !positiveInt(ioThreadsOption, &ioThreads, 1)
-        || !positiveInt(workersOption, &workerThreads, 1) || !positiveInt(addressLimitOption, &loginAddressLimit, 1))
+        || !positiveInt(workersOption, &workerThreads, 1) || !positiveInt(addressLimitOption, &loginAddressLimit, 1)
+        || !positiveInt(sketchStepOption, &sketchStepMs, 0)
+        || !positiveInt(generationWorkersOption, &generationWorkers, 1)
+        || !positiveInt(maxJobsOption, &maxJobsPerUser, 1) || !positiveInt(retentionOption, &contentRetentionDays, 1)
+        || !positiveInt(reconsentOption, &reconsentDays, 1))
         return false;
+    moderationPolicyFile = parser.value(moderationOption);
+    location = parser.isSet(locationOption)
+        ? parser.value(locationOption)
+        : (localMode ? QStringLiteral("This computer") : QStringLiteral("this server"));
     accessTtlSeconds = accessTtl;
 
     if (tlsCertificateFile.isEmpty() != tlsKeyFile.isEmpty()) {

@@ -21,6 +21,9 @@ struct ServerOptions
     bool testClock = false;
     bool exitWithStdin = false;
     QString noticeFile;
+    QStringList noticeFiles; // every --notice given, in order (a deployment may publish an upcoming one)
+    int reconsentDays = 182; // consent is asked again after this long (about six months)
+    QString requestLogFile; // --request-log: method, path and Sec-GPC of every request (tests, audits)
     int requestTimeoutMs = 15000;
     int idleTimeoutMs = 60000;
     int ioThreads = 2;
@@ -28,6 +31,12 @@ struct ServerOptions
     int loginAddressLimit = 30; // failed sign-ins per client address per 15 minutes
     QString oidcConfigFile; // identity providers for single sign-on (JSON list)
     QString publicUrl; // how clients and providers reach this server; default: the listen address
+    int sketchStepMs = 60; // delay per sketch render step, so progress is visible; 0 in tests
+    int generationWorkers = 2;
+    int maxJobsPerUser = 8; // queued + running
+    int contentRetentionDays = 30;
+    QString moderationPolicyFile; // empty: the built-in sample policy
+    QString location; // where this server runs, in words for users; empty: a default by mode
     QStringList adminCommand; // e.g. {"lock", "a@b.c"}; empty: serve
 
     // Parses and checks the arguments; false with a message for the user in `error`.

@@ -35,4 +35,32 @@ std::string HttpRequest::bearerToken() const
     return std::string(token);
 }
 
+std::optional<std::string> HttpRequest::queryValue(std::string_view name) const
+{
+    std::string_view rest = query;
+    while (!rest.empty()) {
+        const std::size_t amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        const std::size_t equals = pair.find('=');
+        if (pair.substr(0, equals) != name)
+            continue;
+        const std::string_view raw = equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
+        std::string value;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            if (raw[i] == '+') {
+                value += ' ';
+            } else if (raw[i] == '%' && i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1]))
+                       && std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+                value += static_cast<char>(std::stoi(std::string(raw.substr(i + 1, 2)), nullptr, 16));
+                i += 2;
+            } else {
+                value += raw[i];
+            }
+        }
+        return value;
+    }
+    return std::nullopt;
+}
+
 } // namespace pygmi::server

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +26,8 @@ struct HttpRequest
     std::string_view header(std::string_view name) const;
     // The token of "Authorization: Bearer <token>", empty when absent or malformed.
     std::string bearerToken() const;
+    // The percent-decoded value of a query parameter; nullopt when absent.
+    std::optional<std::string> queryValue(std::string_view name) const;
 };
 
 } // namespace pygmi::server

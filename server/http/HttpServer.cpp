@@ -53,6 +53,7 @@ HttpServer::HttpServer(Settings settings, const Router &router, WorkerPool &work
     m_impl->settings = std::move(settings);
     m_impl->sessionContext->router = &router;
     m_impl->sessionContext->workers = &workers;
+    m_impl->sessionContext->requestLog = m_impl->settings.requestLog;
     m_impl->sessionContext->requestTimeout = m_impl->settings.requestTimeout;
     m_impl->sessionContext->idleTimeout = m_impl->settings.idleTimeout;
 }

@@ -8,6 +8,7 @@
 
 namespace pygmi::server {
 
+class RequestLog;
 class Router;
 class WorkerPool;
 
@@ -25,6 +26,7 @@ public:
         std::chrono::milliseconds idleTimeout { 60000 };
         QString tlsCertificateFile; // both empty: plain HTTP
         QString tlsKeyFile;
+        RequestLog *requestLog = nullptr; // not owned
     };
 
     HttpServer(Settings settings, const Router &router, WorkerPool &workers);

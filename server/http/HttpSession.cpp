@@ -2,6 +2,7 @@
 
 #include "ApiError.h"
 #include "HttpRequest.h"
+#include "RequestLog.h"
 #include "WorkerPool.h"
 #include "common/Logging.h"
 
@@ -11,7 +12,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <deque>
 #include <optional>
 #include <type_traits>
 
@@ -44,6 +47,162 @@ bool isJsonContentType(std::string_view value)
         type.remove_suffix(1);
     return beast::iequals(type, "application/json");
 }
+
+// Limits for one socket's outgoing queue: a slow reader first loses preview frames, and if even
+// durable events pile up the socket says so (overflow text) and closes, so memory stays bounded.
+constexpr std::size_t kDroppableBacklog = 8; // queued frames beyond which droppable ones are skipped
+constexpr std::size_t kQueueFrameLimit = 2000;
+constexpr std::size_t kQueueByteLimit = 8 * 1024 * 1024;
+constexpr std::size_t kIncomingMessageLimit = 4096;
+
+template<class Stream>
+class WebSocketConnection : public WebSocketPeer, public std::enable_shared_from_this<WebSocketConnection<Stream>>
+{
+public:
+    using Request = http::request<http::string_body>;
+
+    WebSocketConnection(Stream stream, Request request, WebSocketAccept accept)
+        : m_ws(std::move(stream))
+        , m_request(std::move(request))
+        , m_accept(std::move(accept))
+    { }
+
+    void run(std::chrono::milliseconds handshakeTimeout)
+    {
+        beast::get_lowest_layer(m_ws).expires_never(); // the websocket stream keeps its own timers
+        beast::websocket::stream_base::timeout timeouts;
+        timeouts.handshake_timeout = handshakeTimeout;
+        // Idle for 40 s: Beast pings after half of that (every 20 s) and closes if no answer comes.
+        timeouts.idle_timeout = std::chrono::seconds(40);
+        timeouts.keep_alive_pings = true;
+        m_ws.set_option(timeouts);
+        m_ws.read_message_max(kIncomingMessageLimit);
+        m_ws.text(true);
+        m_ws.async_accept(m_request, [self = this->shared_from_this()](beast::error_code ec) {
+            if (ec)
+                return;
+            {
+                std::lock_guard lock(self->m_mutex);
+                self->m_open = true;
+            }
+            self->m_request = {};
+            self->readLoop();
+            if (self->m_accept.onOpen)
+                self->m_accept.onOpen(self);
+            std::lock_guard lock(self->m_mutex);
+            self->startWritingLocked();
+        });
+    }
+
+    bool send(std::string text, Priority priority) override
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_closing)
+            return false;
+        if (priority == Priority::Droppable && m_queue.size() >= kDroppableBacklog)
+            return false;
+        if (m_queue.size() >= kQueueFrameLimit || m_queuedBytes + text.size() > kQueueByteLimit) {
+            qCInfo(lcHttp) << "websocket reader too slow: closing after overflow notice";
+            // Frames not yet started are dropped; the one being written (front) stays.
+            while (m_queue.size() > (m_writing ? 1u : 0u)) {
+                m_queuedBytes -= m_queue.back().size();
+                m_queue.pop_back();
+            }
+            m_queue.push_back(m_accept.overflowText);
+            m_queuedBytes += m_queue.back().size();
+            m_closing = true;
+            startWritingLocked();
+            return false;
+        }
+        m_queuedBytes += text.size();
+        m_queue.push_back(std::move(text));
+        startWritingLocked();
+        return true;
+    }
+
+    bool isOpen() const override
+    {
+        std::lock_guard lock(m_mutex);
+        return !m_closing && !m_closed;
+    }
+
+private:
+    // Client frames carry nothing we need, but reading keeps control frames (pong, close) flowing.
+    void readLoop()
+    {
+        m_ws.async_read(m_readBuffer, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->m_readBuffer.consume(self->m_readBuffer.size());
+            if (ec) {
+                std::lock_guard lock(self->m_mutex);
+                self->m_closed = true;
+                // A write in flight still owns the front frame.
+                while (self->m_queue.size() > (self->m_writing ? 1u : 0u))
+                    self->m_queue.pop_back();
+                return;
+            }
+            self->readLoop();
+        });
+    }
+
+    void startWritingLocked()
+    {
+        if (m_writing || !m_open || m_closed)
+            return;
+        if (m_queue.empty()) {
+            if (m_closing && !m_closeSent) {
+                m_closeSent = true;
+                net::post(m_ws.get_executor(), [self = this->shared_from_this()] {
+                    self->m_ws.async_close(beast::websocket::close_code::try_again_later, [self](beast::error_code) {});
+                });
+            }
+            return;
+        }
+        m_writing = true;
+        net::post(m_ws.get_executor(), [self = this->shared_from_this()] { self->writeFront(); });
+    }
+
+    void writeFront()
+    {
+        // Only this (strand) function touches the front while m_writing is set.
+        const std::string *front = nullptr;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_queue.empty() || m_closed) {
+                m_writing = false;
+                return;
+            }
+            front = &m_queue.front();
+        }
+        m_ws.async_write(net::buffer(*front), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            std::lock_guard lock(self->m_mutex);
+            self->m_writing = false;
+            if (ec) {
+                self->m_closed = true;
+                self->m_queue.clear();
+                self->m_queuedBytes = 0;
+                return;
+            }
+            if (!self->m_queue.empty()) {
+                self->m_queuedBytes -= self->m_queue.front().size();
+                self->m_queue.pop_front();
+            }
+            self->startWritingLocked();
+        });
+    }
+
+    beast::websocket::stream<Stream> m_ws;
+    Request m_request;
+    WebSocketAccept m_accept;
+    beast::flat_buffer m_readBuffer;
+    mutable std::mutex m_mutex;
+    std::deque<std::string> m_queue;
+    std::size_t m_queuedBytes = 0;
+    bool m_open = false; // handshake done
+    bool m_writing = false;
+    bool m_closing = false; // overflow: no more frames accepted
+    bool m_closeSent = false;
+    bool m_closed = false; // the connection failed or the peer closed
+};
 
 template<class Stream> class Connection : public std::enable_shared_from_this<Connection<Stream>>
 {
@@ -134,6 +293,8 @@ private:
         m_path = std::string(target.substr(0, question));
         m_query = question == std::string_view::npos ? std::string() : std::string(target.substr(question + 1));
         m_logTarget = std::string(request.method_string()) + ' ' + m_path;
+        if (m_context->requestLog)
+            m_context->requestLog->record(request.method_string(), m_path, request["Sec-GPC"]);
 
         const auto contentLength = m_parser->content_length();
         const bool hasBody = (contentLength && *contentLength > 0) || m_parser->chunked();
@@ -173,9 +334,8 @@ private:
         readBody();
     }
 
-    // Seam for /v1/events: a WebSocket route is matched here, before any body is read. The
-    // future event session takes over m_stream, m_buffer and the parsed request
-    // (beast::websocket::stream::async_accept(request)); until it exists nothing upgrades.
+    // A WebSocket route: the upgrade request is authorised on a worker (it may need the database),
+    // then the stream, with its parsed request, is handed to a WebSocketConnection.
     void onWebSocketRequest(bool hasBody)
     {
         if (!beast::websocket::is_upgrade(m_parser->get())) {
@@ -184,7 +344,52 @@ private:
             response.headers.emplace_back("Upgrade", "websocket");
             return respondEarly(std::move(response), hasBody);
         }
-        respondEarly(ApiError::notFound(), hasBody);
+        if (hasBody)
+            return respondEarly(ApiError::badRequest(QStringLiteral("An upgrade request has no body.")), true);
+        HttpRequest request = makeRequest(m_parser->get());
+        lowest().expires_after(m_context->requestTimeout);
+        const Router::WebSocketHandler *handler = &m_route->upgrade;
+        m_context->workers->post([self = this->shared_from_this(), request = std::move(request), handler]() mutable {
+            WebSocketAccept accept;
+            try {
+                accept = (*handler)(request);
+            } catch (const std::exception &error) {
+                qCWarning(lcHttp) << "upgrade handler failed:" << error.what();
+                accept.reject = ApiError::internalError();
+            }
+            net::post(self->m_stream.get_executor(),
+                      [self, accept = std::move(accept)]() mutable { self->upgrade(std::move(accept)); });
+        });
+    }
+
+    void upgrade(WebSocketAccept accept)
+    {
+        if (accept.reject) {
+            accept.reject->closeConnection = true;
+            return write(std::move(*accept.reject));
+        }
+        qCInfo(lcHttp).noquote() << QString::fromStdString(m_logTarget) << 101 << m_timer.elapsed() << "ms";
+        auto socket = std::make_shared<WebSocketConnection<Stream>>(std::move(m_stream), m_parser->release(),
+                                                                    std::move(accept));
+        socket->run(m_context->requestTimeout);
+    }
+
+    HttpRequest makeRequest(const http::request<http::string_body> &message) const
+    {
+        HttpRequest request;
+        request.method = m_head ? std::string("GET") : std::string(message.method_string());
+        request.isHead = m_head;
+        request.path = m_path;
+        request.query = m_query;
+        request.remoteAddress = m_remote;
+        request.pathParams = m_params;
+        for (const auto &field : message) {
+            std::string name(field.name_string());
+            for (char &c : name)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            request.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+        return request;
     }
 
     void readBody()
@@ -206,19 +411,7 @@ private:
     void dispatch()
     {
         auto message = m_parser->release();
-        HttpRequest request;
-        request.method = m_head ? std::string("GET") : std::string(message.method_string());
-        request.isHead = m_head;
-        request.path = m_path;
-        request.query = m_query;
-        request.remoteAddress = m_remote;
-        request.pathParams = m_params;
-        for (const auto &field : message) {
-            std::string name(field.name_string());
-            for (char &c : name)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            request.headers.emplace_back(std::move(name), std::string(field.value()));
-        }
+        HttpRequest request = makeRequest(message);
         request.body = std::move(message.body());
 
         // The handler may hash a password or wait for the database: not on an io thread.

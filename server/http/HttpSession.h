@@ -9,6 +9,7 @@
 
 namespace pygmi::server {
 
+class RequestLog;
 class WorkerPool;
 
 // What every connection shares; owned by HttpServer and outlived by nothing that uses it.
@@ -16,6 +17,7 @@ struct HttpSessionContext
 {
     const Router *router = nullptr;
     WorkerPool *workers = nullptr;
+    RequestLog *requestLog = nullptr; // --request-log; null when off
     // From the first byte of a request to its last; also the limit for writing an answer.
     std::chrono::milliseconds requestTimeout { 15000 };
     // How long a kept-alive connection may sit idle before its next request starts.

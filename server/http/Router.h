@@ -2,6 +2,7 @@
 
 #include "HttpRequest.h"
 #include "HttpResponse.h"
+#include "WebSocketPeer.h"
 
 #include <cstddef>
 #include <functional>
@@ -20,6 +21,7 @@ class Router
 {
 public:
     using Handler = std::function<HttpResponse(const HttpRequest &)>;
+    using WebSocketHandler = std::function<WebSocketAccept(const HttpRequest &)>;
 
     enum class Kind {
         Json, // body (if any) must be application/json, at most bodyLimit bytes
@@ -33,6 +35,7 @@ public:
         Kind kind = Kind::Json;
         std::size_t bodyLimit = kJsonBodyLimit;
         Handler handler;
+        WebSocketHandler upgrade; // Kind::WebSocket only
     };
 
     struct Match
@@ -44,8 +47,8 @@ public:
     };
 
     void add(std::string method, std::string_view pattern, Handler handler, std::size_t bodyLimit = kJsonBodyLimit);
-    // Declares a WebSocket endpoint. No handler yet: the seam for /v1/events.
-    void addWebSocket(std::string_view pattern);
+    // A WebSocket endpoint (GET + Upgrade). `handler` decides on a worker thread whether to upgrade.
+    void addWebSocket(std::string_view pattern, WebSocketHandler handler);
 
     Match match(std::string_view method, std::string_view path) const;
 

@@ -78,6 +78,150 @@ const std::vector<Migration> &migrations()
               " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
               " created_at BIGINT NOT NULL)",
           } },
+        { 2,
+          "generations, assets and moderation decisions",
+          {
+              // request_body: the body as first sent (canonical JSON), so a retry with the same id can be
+              // told apart from a different request; request_json: the normalised request with the seed.
+              "CREATE TABLE generations ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " state TEXT NOT NULL CHECK (state IN"
+              " ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'blocked')),"
+              " request_body TEXT NOT NULL,"
+              " request_json TEXT NOT NULL,"
+              " seed BIGINT NOT NULL,"
+              " provider TEXT NOT NULL,"
+              " model TEXT NOT NULL,"
+              " media TEXT NOT NULL,"
+              " progress_step INTEGER NOT NULL DEFAULT 0,"
+              " progress_total INTEGER NOT NULL DEFAULT 0,"
+              " error_code TEXT,"
+              " error_message TEXT,"
+              " moderation_decision_id TEXT,"
+              " created_at BIGINT NOT NULL,"
+              " started_at BIGINT,"
+              " finished_at BIGINT)",
+              "CREATE INDEX generations_user_created ON generations(user_id, created_at, id)",
+              "CREATE INDEX generations_state ON generations(state)",
+              // Every automated check, allowed or blocked: what was decided, when, under which policy.
+              "CREATE TABLE moderation_decisions ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " generation_id TEXT NOT NULL,"
+              " outcome TEXT NOT NULL CHECK (outcome IN ('allowed', 'blocked')),"
+              " category TEXT,"
+              " reason TEXT,"
+              " automated INTEGER NOT NULL,"
+              " policy_version TEXT NOT NULL,"
+              " decided_at BIGINT NOT NULL)",
+              "CREATE INDEX moderation_decisions_user ON moderation_decisions(user_id, decided_at)",
+              // Outputs. Bytes live in the blob store under sha256 (and poster_sha256 for videos);
+              // expires_at = created_at + the deployment's content retention.
+              "CREATE TABLE assets ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " generation_id TEXT NOT NULL REFERENCES generations(id) ON DELETE CASCADE,"
+              " idx INTEGER NOT NULL,"
+              " media TEXT NOT NULL,"
+              " mime TEXT NOT NULL,"
+              " width INTEGER NOT NULL,"
+              " height INTEGER NOT NULL,"
+              " duration_ms BIGINT,"
+              " fps INTEGER,"
+              " frame_count INTEGER,"
+              " bytes BIGINT NOT NULL,"
+              " sha256 TEXT NOT NULL,"
+              " poster_sha256 TEXT,"
+              " prompt TEXT NOT NULL,"
+              " negative_prompt TEXT NOT NULL,"
+              " style TEXT NOT NULL,"
+              " seed BIGINT NOT NULL,"
+              " provider TEXT NOT NULL,"
+              " model TEXT NOT NULL,"
+              " processed_by TEXT NOT NULL,"
+              " params_json TEXT NOT NULL,"
+              " queued_ms BIGINT NOT NULL,"
+              " run_ms BIGINT NOT NULL,"
+              " excluded_from_training INTEGER NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL)",
+              "CREATE INDEX assets_generation ON assets(generation_id, idx)",
+              "CREATE INDEX assets_user_created ON assets(user_id, created_at)",
+              "CREATE INDEX assets_expires ON assets(expires_at)",
+          } },
+        { 3,
+          "consent ledger, policy acknowledgements and telemetry",
+          {
+              // The app's random install id, bound to the first account that uses it.
+              "CREATE TABLE installs ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " created_at BIGINT NOT NULL)",
+              "CREATE INDEX installs_user ON installs(user_id)",
+              // Append-only: rows are inserted, never updated. seq orders events of equal time.
+              "CREATE TABLE consent_events ("
+              " event_id TEXT PRIMARY KEY,"
+              " seq BIGINT NOT NULL UNIQUE,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " install_id TEXT NOT NULL,"
+              " purpose TEXT NOT NULL,"
+              " state TEXT NOT NULL CHECK (state IN ('granted', 'denied')),"
+              " method TEXT NOT NULL,"
+              " notice_version TEXT NOT NULL,"
+              " ui_copy_version TEXT NOT NULL,"
+              " surface TEXT NOT NULL,"
+              " app_version TEXT NOT NULL,"
+              " os TEXT NOT NULL,"
+              " locale TEXT NOT NULL,"
+              " gpc_present INTEGER NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL,"
+              " receipt TEXT NOT NULL)",
+              "CREATE INDEX consent_events_user ON consent_events(user_id, seq)",
+              // The current state: the latest event per account, install and purpose.
+              "CREATE TABLE consent_state ("
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " install_id TEXT NOT NULL,"
+              " purpose TEXT NOT NULL,"
+              " state TEXT NOT NULL,"
+              " method TEXT NOT NULL,"
+              " notice_version TEXT NOT NULL,"
+              " event_id TEXT NOT NULL,"
+              " updated_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL,"
+              " PRIMARY KEY (user_id, install_id, purpose))",
+              // A standing "do not sell or share" for the whole account (GPC or the switch).
+              "CREATE TABLE sale_share_optouts ("
+              " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+              " source TEXT NOT NULL,"
+              " created_at BIGINT NOT NULL)",
+              "CREATE TABLE policy_acknowledgements ("
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " notice_version TEXT NOT NULL,"
+              " acknowledged_at BIGINT NOT NULL,"
+              " PRIMARY KEY (user_id, notice_version))",
+              "CREATE TABLE telemetry_events ("
+              " id TEXT PRIMARY KEY,"
+              " batch_id TEXT NOT NULL,"
+              " install_id TEXT NOT NULL,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " name TEXT NOT NULL,"
+              " fields TEXT NOT NULL,"
+              " occurred_at BIGINT NOT NULL,"
+              " received_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL)",
+              "CREATE INDEX telemetry_events_install ON telemetry_events(install_id)",
+              "CREATE INDEX telemetry_events_batch ON telemetry_events(batch_id)",
+              "CREATE INDEX telemetry_events_expiry ON telemetry_events(expires_at)",
+              // Proof that an install's deletion request arrived and was carried out.
+              "CREATE TABLE telemetry_deletions ("
+              " id TEXT PRIMARY KEY,"
+              " install_id TEXT NOT NULL,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " events_deleted BIGINT NOT NULL,"
+              " requested_at BIGINT NOT NULL)",
+          } },
         { 4,
           "single sign-on identities",
           {

@@ -47,8 +47,13 @@ ApiReply ServerApi::send(const QByteArray &method, const QString &path, const QB
                          const QByteArray &contentType, const QString &bearer)
 {
     QUrl url = m_base;
-    url.setPath(path);
+    const qsizetype question = path.indexOf(u'?');
+    url.setPath(question < 0 ? path : path.left(question));
+    if (question >= 0)
+        url.setQuery(path.mid(question + 1));
     QNetworkRequest request(url);
+    for (const auto &[name, value] : extraHeaders)
+        request.setRawHeader(name, value);
     if (!contentType.isEmpty() && !body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
     if (!bearer.isEmpty())

@@ -53,6 +53,9 @@ public:
     // Rows in a table of the server's database; open it only while the server is stopped.
     static int countRows(const QString &dataDir, const QString &table, const QString &where = {});
 
+    // Sent with every request (e.g. {"Sec-GPC", "1"}).
+    QList<QPair<QByteArray, QByteArray>> extraHeaders;
+
 private:
     QUrl m_base;
     QNetworkAccessManager m_network;

@@ -7,6 +7,7 @@
 #include "localserver/LocalServerSupervisor.h"
 #include "common/MessageBox.h"
 #include "main/MainWindow.h"
+#include "privacy/ConsentDialog.h"
 #include "session/SecretStore.h"
 #include "session/SessionManager.h"
 #include "welcome/WelcomeWindow.h"
@@ -113,6 +114,10 @@ void TestLocalProfile::setUpOnThisComputerThenRestart()
     QVERIFY(m_app->mainWindow()->isVisible());
     QTRY_VERIFY(labelText(m_app->mainWindow(), "signedInLabel").contains(QStringLiteral("Ada Local")));
     QCOMPARE(m_app->session()->profile().kind, core::ServerProfile::Kind::Local);
+    // The consent question comes with the first main window, for the local profile too.
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->mainWindow()->consentDialog(), 15000);
+    UI_CLICK(m_app->mainWindow()->consentDialog(), "rejectAllButton");
+    QTRY_VERIFY(!m_app->mainWindow()->consentDialog());
     for (auto section : { ui::MainWindow::Section::Gallery, ui::MainWindow::Section::Privacy,
                           ui::MainWindow::Section::Settings, ui::MainWindow::Section::Create })
         m_app->mainWindow()->showSection(section);

@@ -4,6 +4,10 @@
 #include "common/MessageBox.h"
 #include "main/ComingSoonPage.h"
 #include "main/EmailVerificationBanner.h"
+#include "privacy/ConsentDialog.h"
+#include "privacy/ConsentManager.h"
+#include "privacy/PrivacySettingsSection.h"
+#include "privacy/TelemetryInspector.h"
 #include "session/SessionManager.h"
 #include "settings/SettingsPage.h"
 #include "theme/Theme.h"
@@ -11,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -30,6 +35,7 @@ MainWindow::MainWindow(core::SessionManager *session, Theme *theme, QWidget *par
     , m_keychainBanner(new Banner(QStringLiteral("keychainBanner"), this))
     , m_connectionBanner(new Banner(QStringLiteral("connectionBanner"), this))
     , m_verificationBanner(new EmailVerificationBanner(session, this))
+    , m_policyBanner(new Banner(QStringLiteral("policyBanner"), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Pygmi Studio"));
@@ -87,6 +93,7 @@ MainWindow::MainWindow(core::SessionManager *session, Theme *theme, QWidget *par
     contentLayout->addWidget(m_localServerBanner);
     contentLayout->addWidget(m_keychainBanner);
     contentLayout->addWidget(m_verificationBanner);
+    contentLayout->addWidget(m_policyBanner);
     contentLayout->addWidget(m_pages, 1);
 
     auto *central = new QWidget(this);
@@ -111,6 +118,8 @@ MainWindow::MainWindow(core::SessionManager *session, Theme *theme, QWidget *par
         if (row >= 0) {
             page(static_cast<Section>(row));
             m_pages->setCurrentIndex(row);
+            static const char *const ids[] = { "create", "gallery", "privacy", "settings" };
+            Q_EMIT sectionShown(QString::fromLatin1(ids[row]));
         }
     });
     connect(session, &core::SessionManager::userChanged, this, &MainWindow::updateSignedIn);
@@ -158,7 +167,85 @@ QWidget *MainWindow::buildPage(Section section)
     m_settings->setSso(m_sso);
     connect(m_settings, &SettingsPage::signOutRequested, this, &MainWindow::requestSignOut);
     connect(m_settings, &SettingsPage::switchServerRequested, this, &MainWindow::requestSwitchServer);
+    if (m_consent) {
+        m_settings->insertSection(0, new PrivacySettingsSection(m_consent, m_settings));
+        if (m_telemetry && m_api)
+            m_settings->insertSection(-1, new TelemetryInspector(m_telemetry, m_api, m_settings));
+    }
     return m_settings;
+}
+
+void MainWindow::setPrivacyServices(core::ConsentManager *consent, core::Telemetry *telemetry, core::ApiClient *api)
+{
+    m_consent = consent;
+    m_telemetry = telemetry;
+    m_api = api;
+    connect(consent, &core::ConsentManager::questionsChanged, this, &MainWindow::maybeAskConsent);
+    connect(consent, &core::ConsentManager::noticeChanged, this, &MainWindow::updatePolicyBanner);
+    updatePolicyBanner();
+    maybeAskConsent();
+}
+
+ConsentDialog *MainWindow::consentDialog() const
+{
+    return m_consentDialog;
+}
+
+void MainWindow::maybeAskConsent()
+{
+    if (!m_consent || !m_consent->isReady() || m_consentDialog)
+        return;
+    const QStringList questions = m_consent->questions();
+    if (questions.isEmpty())
+        return;
+    const bool firstRun = m_consent->isFirstRun();
+    auto *dialog = new ConsentDialog(m_consent->notice(), questions, firstRun, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_consentDialog = dialog;
+    connect(dialog, &ConsentDialog::answered, this,
+            [this, firstRun](const QMap<QString, bool> &choices, const QString &method) {
+                if (m_consent)
+                    m_consent->answer(choices, method,
+                                      firstRun ? QStringLiteral("first_run") : QStringLiteral("reconsent"));
+            });
+    // Not modal: nothing optional runs until it is answered, and the app stays usable.
+    dialog->show();
+    dialog->raise();
+}
+
+void MainWindow::updatePolicyBanner()
+{
+    m_policyBanner->clearActions();
+    if (!m_consent) {
+        m_policyBanner->hide();
+        return;
+    }
+    const QStringList acknowledged = m_consent->acknowledgedVersions();
+    for (const core::PrivacyNotice &upcoming : m_consent->upcoming()) {
+        if (acknowledged.contains(upcoming.version))
+            continue;
+        QStringList changes;
+        for (const core::PrivacyNotice::Change &change : upcoming.summaryOfChanges) {
+            const QString purpose = change.purpose.isEmpty() ? QString()
+                                                             : m_consent->notice().purpose(change.purpose).title;
+            changes << (purpose.isEmpty() ? change.change : tr("%1: %2").arg(purpose, change.change));
+        }
+        const QString date = QLocale().toString(upcoming.effectiveDate, QLocale::LongFormat);
+        const QString text = upcoming.materialChanges.isEmpty()
+            ? tr("The privacy notice changes on %1. None of your choices is affected. %2")
+                  .arg(date, changes.join(QLatin1Char(' ')))
+            : tr("The privacy notice changes on %1, and you will be asked again about what changed. What "
+                 "changes: %2")
+                  .arg(date, changes.join(QStringLiteral("; ")));
+        m_policyBanner->showMessage(Banner::Kind::Info, text);
+        auto *read = m_policyBanner->addAction(QStringLiteral("policyBannerSettingsButton"), tr("Privacy settings"));
+        connect(read, &QPushButton::clicked, this, [this] { showSection(Section::Settings); });
+        auto *ok = m_policyBanner->addAction(QStringLiteral("policyBannerAcknowledgeButton"), tr("Got it"));
+        const QString version = upcoming.version;
+        connect(ok, &QPushButton::clicked, this, [this, version] { m_consent->acknowledge(version); });
+        return;
+    }
+    m_policyBanner->hide();
 }
 
 void MainWindow::showSection(Section section)

@@ -3,6 +3,7 @@
 #include "session/ServerProfile.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <optional>
 
@@ -11,13 +12,17 @@ class QListWidget;
 class QStackedWidget;
 
 namespace pygmi::core {
+class ApiClient;
+class ConsentManager;
 class SessionManager;
 class SsoService;
-}
+class Telemetry;
+} // namespace pygmi::core
 
 namespace pygmi::ui {
 
 class Banner;
+class ConsentDialog;
 class EmailVerificationBanner;
 class SettingsPage;
 class Theme;
@@ -50,6 +55,11 @@ public:
     // A problem reaching the server at start-up (empty text clears it).
     void setConnectionProblem(const QString &text);
 
+    // Privacy: the consent dialog (asked when core says so), the policy-change banner, and the
+    // Privacy & consent and What we send groups in Settings. Not owned.
+    void setPrivacyServices(core::ConsentManager *consent, core::Telemetry *telemetry, core::ApiClient *api);
+    ConsentDialog *consentDialog() const;
+
     // Asks before signing out / switching (through MessageBox, scriptable in tests).
     void requestSignOut();
     void requestSwitchServer();
@@ -59,10 +69,14 @@ Q_SIGNALS:
     void switchServerRequested();
     void retryConnectionRequested();
     void retryLocalServerRequested();
+    // A section became visible ("create", "gallery", "privacy", "settings").
+    void sectionShown(const QString &section);
 
 private:
     QWidget *buildPage(Section section);
     void updateSignedIn();
+    void maybeAskConsent();
+    void updatePolicyBanner();
 
     core::SessionManager *m_session;
     Theme *m_theme;
@@ -75,6 +89,11 @@ private:
     Banner *m_connectionBanner;
     EmailVerificationBanner *m_verificationBanner;
     SettingsPage *m_settings = nullptr;
+    Banner *m_policyBanner;
+    core::ConsentManager *m_consent = nullptr;
+    core::Telemetry *m_telemetry = nullptr;
+    core::ApiClient *m_api = nullptr;
+    QPointer<ConsentDialog> m_consentDialog;
     std::optional<core::ServerProfile> m_restoring;
     bool m_persistent = true;
     core::SsoService *m_sso = nullptr;

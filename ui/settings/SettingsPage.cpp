@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace pygmi::ui {
@@ -72,7 +73,22 @@ SettingsPage::SettingsPage(core::SessionManager *session, Theme *theme, QWidget 
     auto *appearanceForm = new QFormLayout(appearance);
     appearanceForm->addRow(tr("&Theme:"), m_themeCombo);
 
-    auto *layout = new QVBoxLayout(this);
+    // The groups scroll; Privacy & consent sits first so a withdrawal is two clicks away.
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("settingsScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *inner = new QWidget(scroll);
+    inner->setObjectName(QStringLiteral("settingsContent"));
+    scroll->setWidget(inner);
+    outer->addWidget(scroll);
+    heading->setParent(inner);
+    account->setParent(inner);
+    appearance->setParent(inner);
+    auto *layout = new QVBoxLayout(inner);
+    m_sections = layout;
     layout->setContentsMargins(32, 28, 32, 28);
     layout->setSpacing(16);
     layout->addWidget(heading);
@@ -89,6 +105,14 @@ SettingsPage::SettingsPage(core::SessionManager *session, Theme *theme, QWidget 
     connect(session, &core::SessionManager::userChanged, this, &SettingsPage::updateAccount);
     connect(session, &core::SessionManager::stateChanged, this, &SettingsPage::updateAccount);
     updateAccount();
+}
+
+void SettingsPage::insertSection(int index, QWidget *section)
+{
+    // Index 0 is right below the heading; the final stretch always stays last.
+    const int position = index < 0 ? m_sections->count() - 1 : qMin(index + 1, m_sections->count() - 1);
+    section->setParent(m_sections->parentWidget());
+    m_sections->insertWidget(position, section);
 }
 
 void SettingsPage::setKeychainPersistent(bool persistent)

@@ -27,6 +27,8 @@ public:
     void setKeychainPersistent(bool persistent);
     // Adds Account → Connected sign-ins (server accounts only).
     void setSso(core::SsoService *sso);
+    // Adds a group (e.g. Privacy & consent) at `index` among the groups (0 = first, -1 = last).
+    void insertSection(int index, QWidget *section);
 
 Q_SIGNALS:
     void signOutRequested();
@@ -41,6 +43,7 @@ private:
     QLabel *m_server;
     QLabel *m_keychain;
     QComboBox *m_themeCombo;
+    QVBoxLayout *m_sections = nullptr;
     bool m_persistent = true;
     QWidget *m_connectedSignIns = nullptr;
     QVBoxLayout *m_accountSlot = nullptr;

@@ -1,0 +1,60 @@
+#include "BlobStore.h"
+
+#include "common/Logging.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+namespace pygmi::server {
+
+BlobStore::BlobStore(QString root)
+    : m_root(std::move(root))
+{ }
+
+QString BlobStore::sha256Hex(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
+
+QString BlobStore::pathFor(const QString &sha256) const
+{
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
+    if (!hex.match(sha256).hasMatch())
+        return {};
+    return m_root + u'/' + sha256.left(2) + u'/' + sha256;
+}
+
+std::optional<QString> BlobStore::put(const QByteArray &bytes) const
+{
+    const QString sha = sha256Hex(bytes);
+    const QString path = pathFor(sha);
+    if (QFileInfo::exists(path))
+        return sha;
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+        qCWarning(lcStorage) << "cannot create a blob folder";
+        return std::nullopt;
+    }
+    QSaveFile file(path); // temporary file + fsync + rename
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        qCWarning(lcStorage) << "cannot write a blob:" << file.errorString();
+        return std::nullopt;
+    }
+    return sha;
+}
+
+std::optional<QByteArray> BlobStore::read(const QString &sha256) const
+{
+    const QString path = pathFor(sha256);
+    if (path.isEmpty())
+        return std::nullopt;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    return file.readAll();
+}
+
+} // namespace pygmi::server

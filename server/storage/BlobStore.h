@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <optional>
+
+namespace pygmi::server {
+
+// Content-addressed files under <data-dir>/blobs/<first 2 hex of sha256>/<sha256>. Names come only
+// from the hash of the bytes, never from user input; writes go to a temporary file that is
+// flushed and renamed into place, so a reader never sees half a blob.
+class BlobStore
+{
+public:
+    explicit BlobStore(QString root);
+
+    // Stores `bytes` (a no-op if the same content is already there) and returns its SHA-256 hex.
+    std::optional<QString> put(const QByteArray &bytes) const;
+    std::optional<QByteArray> read(const QString &sha256) const;
+    QString pathFor(const QString &sha256) const; // empty for anything that is not a SHA-256 hex
+    static QString sha256Hex(const QByteArray &bytes);
+
+private:
+    QString m_root;
+};
+
+} // namespace pygmi::server
