@@ -2,13 +2,42 @@
 
 #include "sso/BrowserWaitWidget.h"
 
+#include <QApplication>
 #include <QFrame>
+#include <QPainter>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
 
 namespace pygmi::ui {
+
+namespace {
+
+// A round badge with the provider's initial. Icons named by the server are not fetched: the app
+// makes no request to a third party before the person chose to sign in there.
+QIcon providerBadge(const core::SsoService::Provider &provider)
+{
+    const qreal ratio = qApp->devicePixelRatio();
+    QPixmap pixmap(QSize(20, 20) * ratio);
+    pixmap.setDevicePixelRatio(ratio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const int hue = int(qHash(provider.id) % 360);
+    painter.setBrush(QColor::fromHsl(hue, 140, 110));
+    painter.setPen(Qt::NoPen);
+    painter.drawEllipse(QRectF(0, 0, 20, 20));
+    QFont font = painter.font();
+    font.setBold(true);
+    font.setPixelSize(11);
+    painter.setFont(font);
+    painter.setPen(Qt::white);
+    painter.drawText(QRectF(0, 0, 20, 20), Qt::AlignCenter, provider.displayName.left(1).toUpper());
+    return QIcon(pixmap);
+}
+
+} // namespace
 
 SsoPanel::SsoPanel(core::SsoService *sso, QWidget *parent)
     : QWidget(parent)
@@ -66,6 +95,8 @@ void SsoPanel::refresh()
         for (const core::SsoService::Provider &provider : providers) {
             auto *button = new QPushButton(tr("Continue with %1").arg(provider.displayName), m_buttons);
             button->setObjectName(QStringLiteral("ssoProviderButton_") + provider.id);
+            button->setIcon(providerBadge(provider));
+            button->setIconSize(QSize(20, 20));
             button->setAccessibleName(button->text());
             button->setMinimumHeight(34);
             button->setStyleSheet(
