@@ -77,6 +77,14 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption addressLimitOption(
         QStringLiteral("login-address-limit"),
         QStringLiteral("Failed sign-ins allowed per client address per 15 minutes (default 30)."), QStringLiteral("N"));
+    const QCommandLineOption oidcOption(QStringLiteral("oidc-config"),
+                                        QStringLiteral("Single sign-on providers: a JSON list of {id, display_name, "
+                                                       "icon, issuer, client_id, client_secret, scopes}."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption publicUrlOption(QStringLiteral("public-url"),
+                                             QStringLiteral("The address clients use to reach this server, e.g. "
+                                                            "https://pygmi.example (default: the listen address)."),
+                                             QStringLiteral("URL"));
     const QCommandLineOption sketchStepOption(
         QStringLiteral("sketch-step-ms"),
         QStringLiteral("Delay per step of the offline sketch engine, so progress is visible (default 60; 0: instant)."),
@@ -122,7 +130,9 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
                         moderationOption,
                         locationOption,
                         reconsentOption,
-                        requestLogOption });
+                        requestLogOption,
+                        oidcOption,
+                        publicUrlOption });
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
     parser.process(arguments); // handles --help/--version and unknown options (exits)
@@ -175,6 +185,8 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     behindProxy = parser.isSet(proxyOption);
     testClock = parser.isSet(testClockOption);
     exitWithStdin = parser.isSet(stdinOption);
+    oidcConfigFile = parser.value(oidcOption);
+    publicUrl = parser.value(publicUrlOption);
     noticeFiles = parser.values(noticeOption);
     noticeFile = noticeFiles.value(0);
     requestLogFile = parser.value(requestLogOption);

@@ -46,6 +46,11 @@ public:
     std::optional<HttpResponse> authenticate(const HttpRequest &request, Caller *caller,
                                              bool allowExpired = false) const;
 
+    // For other sign-in routes (single sign-on) that end in the same Session answer.
+    AuthStore::TokenLifetimes lifetimes() const;
+    HttpResponse sessionResponse(int status, const AuthStore::Tokens &tokens, const AuthStore::User &user) const;
+    static QJsonObject userJson(const AuthStore::User &user);
+
 private:
     HttpResponse signup(const HttpRequest &request);
     HttpResponse login(const HttpRequest &request);
@@ -59,9 +64,6 @@ private:
     HttpResponse localSetup(const HttpRequest &request);
     HttpResponse localLogin(const HttpRequest &request);
 
-    AuthStore::TokenLifetimes lifetimes() const;
-    HttpResponse sessionResponse(int status, const AuthStore::Tokens &tokens, const AuthStore::User &user) const;
-    static QJsonObject userJson(const AuthStore::User &user);
     void sendVerificationCode(const AuthStore::User &user) const;
     void sendResetCode(const AuthStore::User &user) const;
     // Seconds until another mail of `kind` may go to `userId`, 0 if now (and records the send).
