@@ -24,6 +24,12 @@
 #include "mail/MailOutbox.h"
 #include "moderation/ModerationPolicy.h"
 #include "notice/PrivacyNotice.h"
+#include "privacy/AccountErasure.h"
+#include "privacy/CountryLookup.h"
+#include "privacy/PrivacyEndpoints.h"
+#include "privacy/PrivacyRequests.h"
+#include "privacy/PrivacyWorker.h"
+#include "privacy/ProcessingGate.h"
 #include "sso/SsoEndpoints.h"
 #include "sso/SsoStore.h"
 #include "sketch/SketchProvider.h"
@@ -125,6 +131,33 @@ int ServerApp::run()
     GenerationEndpoints generationEndpoints({ m_options.maxJobsPerUser }, auth, generationStore, generations, providers,
                                             moderation, blobs, clock);
     generationEndpoints.registerRoutes(router);
+
+    // Privacy: requests, exports, account deletion. Feature areas with their own tables and files
+    // register an eraser here (erasure.add(...)) and their tables in DataCatalog.
+    CountryLookup countries;
+    if (!m_options.countryDbFile.isEmpty() && !countries.load(m_options.countryDbFile, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 2;
+    }
+    const ProcessingGate processingGate(database);
+    generationEndpoints.setProcessingGate(&processingGate);
+    telemetry.setProcessingGate(&processingGate);
+    AccountErasure erasure(database, blobs, m_options.dataDir);
+    const PrivacyRequests privacyRequests(database, signer);
+    PrivacyWorker::Settings privacyWorkerSettings;
+    privacyWorkerSettings.dataDir = m_options.dataDir;
+    privacyWorkerSettings.tick = std::chrono::milliseconds(m_options.privacySweepMs);
+    privacyWorkerSettings.exportTtlMs = std::int64_t(m_options.exportTtlDays) * 24 * 3600 * 1000;
+    PrivacyWorker privacyWorker(privacyWorkerSettings, database, blobs, privacyRequests, erasure, events, clock);
+    PrivacyEndpoints privacy({ std::int64_t(m_options.deletionGraceDays) * 24 * 3600 * 1000,
+                               privacyWorkerSettings.erasureRecordMs, m_options.localMode },
+                             { database, auth, store, hasher, outbox, consent, notice, privacyRequests, privacyWorker,
+                               erasure, blobs, countries, clock });
+    privacy.registerRoutes(router);
+    auth.setSeenHook([&privacy](const AuthEndpoints::Caller &caller, const HttpRequest &request) {
+        privacy.sessionSeen(caller, request);
+    });
+
     try {
         generations.start(); // resumes (local) or fails (hosted) what the last run left unfinished
     } catch (const std::exception &e) {
@@ -163,6 +196,7 @@ int ServerApp::run()
         qCInfo(lcServer) << "signal" << signal << "- shutting down";
     });
     server.start();
+    privacyWorker.start();
     if (m_options.exitWithStdin)
         StdinWatcher::start();
 
@@ -175,6 +209,7 @@ int ServerApp::run()
     signalIo.run(); // until SIGINT/SIGTERM
     StdinWatcher::disarm();
     server.stop();
+    privacyWorker.stop();
     generations.stop();
     workers.stop();
     Database::closeThreadConnection();

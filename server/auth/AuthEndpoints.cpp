@@ -134,6 +134,8 @@ std::optional<HttpResponse> AuthEndpoints::authenticate(const HttpRequest &reque
     }
     caller->userId = outcome.userId;
     caller->familyId = outcome.familyId;
+    if (m_seenHook)
+        m_seenHook(*caller, request);
     return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -50,6 +51,8 @@ public:
     AuthStore::TokenLifetimes lifetimes() const;
     HttpResponse sessionResponse(int status, const AuthStore::Tokens &tokens, const AuthStore::User &user) const;
     static QJsonObject userJson(const AuthStore::User &user);
+    // Called after every successful authenticate() (the devices list keeps last-seen this way).
+    void setSeenHook(std::function<void(const Caller &, const HttpRequest &)> hook) { m_seenHook = std::move(hook); }
 
 private:
     HttpResponse signup(const HttpRequest &request);
@@ -78,6 +81,7 @@ private:
     const Clock &m_clock;
     std::mutex m_mailMutex;
     QHash<QString, std::int64_t> m_lastMailAt;
+    std::function<void(const Caller &, const HttpRequest &)> m_seenHook;
 };
 
 } // namespace pygmi::server

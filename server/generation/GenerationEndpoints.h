@@ -12,6 +12,7 @@ class GenerationService;
 class GenerationStore;
 class ModerationPolicy;
 class ProviderRegistry;
+class ProcessingGate;
 class Router;
 
 // /v1/providers, /v1/generations and /v1/assets/{id}/content|poster. Handlers run on worker threads.
@@ -28,6 +29,8 @@ public:
                         const ModerationPolicy &moderation, const BlobStore &blobs, const Clock &clock);
 
     void registerRoutes(Router &router);
+    // Restriction of processing (privacy): consulted before a job is accepted. May stay null.
+    void setProcessingGate(const ProcessingGate *gate) { m_gate = gate; }
 
 private:
     HttpResponse providers(const HttpRequest &request);
@@ -45,6 +48,7 @@ private:
     const ModerationPolicy &m_moderation;
     const BlobStore &m_blobs;
     const Clock &m_clock;
+    const ProcessingGate *m_gate = nullptr;
 };
 
 } // namespace pygmi::server
