@@ -10,6 +10,7 @@
 #include "localserver/LocalServerSupervisor.h"
 #include "main/MainWindow.h"
 #include "privacy/ConsentManager.h"
+#include "privacy/PrivacyService.h"
 #include "session/SecretStore.h"
 #include "session/SessionManager.h"
 #include "sso/SsoService.h"
@@ -70,6 +71,7 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     , m_theme(new ui::Theme(this))
     , m_consent(new core::ConsentManager(m_api, privacyDataDir(), this))
     , m_telemetry(new core::Telemetry(m_api, m_consent, privacyDataDir(), this))
+    , m_privacy(new core::PrivacyService(m_api, privacyDataDir(), this))
 {
     m_startClock.start();
     m_theme->apply();
@@ -125,10 +127,13 @@ void StudioApp::wirePrivacy()
     // Every request passes the gate, which asks the consent state (and sends Sec-GPC).
     m_api->setNetworkPolicy(m_consent);
     connect(m_session, &core::SessionManager::stateChanged, this, [this](core::SessionManager::State state) {
-        if (state == core::SessionManager::State::SignedIn)
+        if (state == core::SessionManager::State::SignedIn) {
             m_consent->start(m_session->user().id);
-        else if (state == core::SessionManager::State::SignedOut)
+            m_privacy->start(m_session->user().id);
+        } else if (state == core::SessionManager::State::SignedOut) {
             m_consent->stop();
+            m_privacy->stop();
+        }
     });
     connect(m_consent, &core::ConsentManager::changed, this, &StudioApp::recordStartupIfAllowed);
     connect(m_theme, &ui::Theme::modeChanged, this, [this] {
@@ -268,6 +273,7 @@ void StudioApp::showMain()
     connect(main, &ui::MainWindow::retryConnectionRequested, this, &StudioApp::restoreSession);
     connect(main, &ui::MainWindow::retryLocalServerRequested, this, &StudioApp::ensureLocalServer);
     main->setPrivacyServices(m_consent, m_telemetry, m_api);
+    main->setPrivacyDashboard(m_privacy);
     connect(main, &ui::MainWindow::sectionShown, this, [this](const QString &section) {
         m_telemetry->record(QStringLiteral("page_viewed"), QJsonObject { { QStringLiteral("page"), section } });
     });

@@ -14,6 +14,7 @@
 class QWidget;
 
 namespace pygmi::core {
+class PrivacyService;
 class ApiClient;
 class AssetCache;
 class EventStream;
@@ -71,6 +72,7 @@ public:
     core::LocalServerSupervisor *localServer() const { return m_supervisor; }
     core::ConsentManager *consent() const { return m_consent; }
     core::Telemetry *telemetry() const { return m_telemetry; }
+    core::PrivacyService *privacy() const { return m_privacy; }
     core::GenerationService *generations() const { return m_generations; }
     core::EventStream *events() const { return m_events; }
     core::JobListModel *jobs() const { return m_jobs; }
@@ -126,6 +128,7 @@ private:
     bool m_signingOut = false;
     core::ConsentManager *m_consent;
     core::Telemetry *m_telemetry;
+    core::PrivacyService *m_privacy;
     QElapsedTimer m_startClock;
     qint64 m_startupMs = -1; // until the main window is first shown
     bool m_startupRecorded = false;

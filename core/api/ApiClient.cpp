@@ -313,6 +313,8 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
     const bool authenticated = r.authenticated && !m_accessToken.isEmpty();
     pending->tokenUsed = authenticated ? m_accessToken : QString();
     const bool gpc = applyCommonHeaders(request, authenticated);
+    for (const auto &[name, value] : r.headers)
+        request.setRawHeader(name, value);
     QByteArray body;
     if (!r.rawBody.isEmpty()) {
         body = r.rawBody;
@@ -338,6 +340,13 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
         for (const QSslError &e : errors)
             qCWarning(lcApi) << "TLS error:" << e.errorString();
     });
+    if (r.sink) {
+        connect(reply, &QNetworkReply::readyRead, this, [reply, sink = QPointer<QIODevice>(r.sink)] {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (sink && status >= 200 && status < 300)
+                sink->write(reply->readAll());
+        });
+    }
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         const auto pending = m_inFlight.take(reply);
         if (pending)
@@ -355,6 +364,10 @@ void ApiClient::finish(std::shared_ptr<Pending> pending, QNetworkReply *reply)
     response.httpStatus = status.isValid() ? status.toInt() : 0;
     if (reply->isOpen()) // an aborted (timed-out) reply is closed; reading it only warns
         response.raw = reply->readAll();
+    if (pending->request.sink && response.httpStatus >= 200 && response.httpStatus < 300) {
+        pending->request.sink->write(response.raw);
+        response.raw.clear();
+    }
     const QNetworkReply::NetworkError netError = reply->error();
     const QString path = pending->request.path.section(u'?', 0, 0);
 

@@ -5,6 +5,8 @@
 #include "privacy/Purpose.h"
 
 #include <QByteArray>
+#include <QIODevice>
+#include <QPair>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -46,6 +48,11 @@ struct ApiRequest
     // Exact bytes to send as the JSON body instead of `body` (the telemetry inspector shows
     // precisely these bytes).
     QByteArray rawBody;
+    // Extra request headers (e.g. Range for a resumed download).
+    QList<QPair<QByteArray, QByteArray>> headers;
+    // When set, a successful (2xx) body is written here as it arrives instead of being kept in
+    // memory (ApiResponse::raw stays empty); error bodies are still read as JSON.
+    QIODevice *sink = nullptr;
 };
 
 // The one door to the network. Every request of the app passes here, so that TLS policy,

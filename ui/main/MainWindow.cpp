@@ -7,12 +7,16 @@
 #include "main/EmailVerificationBanner.h"
 #include "privacy/ConsentDialog.h"
 #include "privacy/ConsentManager.h"
+#include "privacy/PrivacyPage.h"
+#include "privacy/PrivacyService.h"
 #include "privacy/PrivacySettingsSection.h"
 #include "privacy/TelemetryInspector.h"
 #include "session/SessionManager.h"
 #include "settings/SettingsPage.h"
 #include "theme/Theme.h"
 
+#include <QJsonObject>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -95,6 +99,9 @@ MainWindow::MainWindow(core::SessionManager *session, Theme *theme, QWidget *par
     contentLayout->addWidget(m_keychainBanner);
     contentLayout->addWidget(m_verificationBanner);
     contentLayout->addWidget(m_policyBanner);
+    m_deletionBanner = new Banner(QStringLiteral("accountDeletionBanner"), content);
+    m_deletionBanner->hide();
+    contentLayout->addWidget(m_deletionBanner);
     contentLayout->addWidget(m_pages, 1);
 
     auto *central = new QWidget(this);
@@ -158,6 +165,11 @@ QWidget *MainWindow::buildPage(Section section)
                                   tr("Everything you have created, searchable, with its prompt and settings."),
                                   m_pages);
     case Section::Privacy:
+        if (m_privacyDashboard) {
+            auto *privacy = new PrivacyPage(m_privacyDashboard, m_pages);
+            connect(privacy, &PrivacyPage::consentSettingsRequested, this, [this] { showSection(Section::Settings); });
+            return privacy;
+        }
         return new ComingSoonPage(QStringLiteral("privacyPage"), tr("Privacy"),
                                   tr("What Pygmi keeps about you, your choices, and your export and deletion "
                                      "requests."),
@@ -187,6 +199,31 @@ void MainWindow::setPrivacyServices(core::ConsentManager *consent, core::Telemet
     connect(consent, &core::ConsentManager::noticeChanged, this, &MainWindow::updatePolicyBanner);
     updatePolicyBanner();
     maybeAskConsent();
+}
+
+void MainWindow::setPrivacyDashboard(core::PrivacyService *privacy)
+{
+    m_privacyDashboard = privacy;
+    // A deletion in its grace period is announced on every page, with the way back.
+    const auto update = [this] {
+        const QJsonObject pending = m_privacyDashboard->pendingDeletion();
+        m_deletionBanner->clearActions();
+        if (pending.isEmpty() || pending.value(QLatin1String("status")).toString() != u"in_progress") {
+            m_deletionBanner->hide();
+            return;
+        }
+        const QDateTime at
+            = QDateTime::fromString(pending.value(QLatin1String("grace_ends_at")).toString(), Qt::ISODate).toLocalTime();
+        m_deletionBanner->showMessage(Banner::Kind::Warning,
+                                      tr("Your account is scheduled for deletion on %1.")
+                                          .arg(QLocale().toString(at, QLocale::ShortFormat)));
+        auto *keep = m_deletionBanner->addAction(QStringLiteral("keepAccountBannerButton"), tr("Keep my account"));
+        const QString id = pending.value(QLatin1String("request_id")).toString();
+        connect(keep, &QPushButton::clicked, this, [this, id] { m_privacyDashboard->cancelRequest(id); });
+        m_deletionBanner->show();
+    };
+    connect(privacy, &core::PrivacyService::summaryChanged, this, update);
+    update();
 }
 
 ConsentDialog *MainWindow::consentDialog() const

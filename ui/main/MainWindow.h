@@ -13,6 +13,7 @@ class QListWidget;
 class QStackedWidget;
 
 namespace pygmi::core {
+class PrivacyService;
 class ApiClient;
 class ConsentManager;
 class SessionManager;
@@ -62,6 +63,8 @@ public:
     // Privacy & consent and What we send groups in Settings. Not owned.
     void setPrivacyServices(core::ConsentManager *consent, core::Telemetry *telemetry, core::ApiClient *api);
     ConsentDialog *consentDialog() const;
+    // The privacy dashboard behind the Privacy section (a placeholder until given). Not owned.
+    void setPrivacyDashboard(core::PrivacyService *privacy);
 
     // Asks before signing out / switching (through MessageBox, scriptable in tests).
     void requestSignOut();
@@ -102,6 +105,8 @@ private:
     bool m_persistent = true;
     core::SsoService *m_sso = nullptr;
     bool m_restartedOnce = false;
+    core::PrivacyService *m_privacyDashboard = nullptr;
+    Banner *m_deletionBanner = nullptr;
 };
 
 } // namespace pygmi::ui
