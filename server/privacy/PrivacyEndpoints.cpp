@@ -107,17 +107,21 @@ void PrivacyEndpoints::registerRoutes(Router &router)
 void PrivacyEndpoints::sessionSeen(const AuthEndpoints::Caller &caller, const HttpRequest &request)
 {
     const std::int64_t now = m_s.clock.nowMs();
-    {
-        std::lock_guard lock(m_seenMutex);
-        const auto it = m_lastSeenWrite.constFind(caller.familyId);
-        if (it != m_lastSeenWrite.cend() && now - *it < 60 * 1000 && now >= *it)
-            return;
-        m_lastSeenWrite.insert(caller.familyId, now);
-    }
     static const QRegularExpression studio(QStringLiteral("PygmiStudio/([0-9A-Za-z.+-]{1,32})"));
     const QRegularExpressionMatch match = studio.match(text(std::string(request.header("user-agent"))));
     const QString appVersion = match.hasMatch() ? QStringLiteral("Pygmi Studio %1").arg(match.captured(1))
                                                 : QStringLiteral("another client");
+    {
+        // At most one write a minute per session and app.
+        std::lock_guard lock(m_seenMutex);
+        const QString key = caller.familyId + u'/' + appVersion;
+        const auto it = m_lastSeenWrite.constFind(key);
+        if (it != m_lastSeenWrite.cend() && now - *it < 60 * 1000 && now >= *it)
+            return;
+        if (m_lastSeenWrite.size() > 10000)
+            m_lastSeenWrite.clear();
+        m_lastSeenWrite.insert(key, now);
+    }
     try {
         QSqlQuery update = m_s.database.prepare(QStringLiteral(
             "UPDATE token_families SET last_seen_at = ?, app_version = ?, country = ? WHERE id = ?"));

@@ -74,7 +74,7 @@ QJsonArray PrivacyWorker::retainedRecords(std::int64_t nowMs, std::int64_t erasu
                         QStringLiteral("Invoices and payment records held by the payment processor (this server "
                                        "stores none)") },
                       { QStringLiteral("basis"), QStringLiteral("Legal obligation: tax and accounting law") },
-                      { QStringLiteral("until"), QStringLiteral("As the processor's policy states, typically 7 years") } },
+                      { QStringLiteral("until"), QStringLiteral("as long as the processor's policy states, typically 7 years") } },
         QJsonObject { { QStringLiteral("category"), QStringLiteral("erasure_record") },
                       { QStringLiteral("what"),
                         QStringLiteral("This receipt: the request number, when it was carried out and how many records "

@@ -17,6 +17,8 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTextBrowser>
 #include <QTreeWidget>
 #include <QtTest>
@@ -181,6 +183,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_api->get(QStringLiteral("/v1/me"), phone).status, 401, 10000);
         // This device is still signed in.
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), m_client->accessToken()).status, 200);
+        auto *scroll = child<QScrollArea>(m_page.get(), "privacyScroll");
+        scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+        QTest::qWait(50);
         shoot(QStringLiteral("privacy-sessions"));
     }
 

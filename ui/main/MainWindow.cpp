@@ -207,6 +207,11 @@ void MainWindow::setPrivacyDashboard(core::PrivacyService *privacy)
     // A deletion in its grace period is announced on every page, with the way back.
     const auto update = [this] {
         const QJsonObject pending = m_privacyDashboard->pendingDeletion();
+        const QString shown = pending.value(QLatin1String("request_id")).toString()
+            + pending.value(QLatin1String("status")).toString();
+        if (shown == m_deletionBanner->property("shown").toString())
+            return;
+        m_deletionBanner->setProperty("shown", shown);
         m_deletionBanner->clearActions();
         if (pending.isEmpty() || pending.value(QLatin1String("status")).toString() != u"in_progress") {
             m_deletionBanner->hide();
@@ -218,6 +223,7 @@ void MainWindow::setPrivacyDashboard(core::PrivacyService *privacy)
                                       tr("Your account is scheduled for deletion on %1.")
                                           .arg(QLocale().toString(at, QLocale::ShortFormat)));
         auto *keep = m_deletionBanner->addAction(QStringLiteral("keepAccountBannerButton"), tr("Keep my account"));
+        keep->show();
         const QString id = pending.value(QLatin1String("request_id")).toString();
         connect(keep, &QPushButton::clicked, this, [this, id] { m_privacyDashboard->cancelRequest(id); });
         m_deletionBanner->show();

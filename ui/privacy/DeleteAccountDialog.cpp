@@ -70,10 +70,13 @@ DeleteAccountDialog::DeleteAccountDialog(core::PrivacyService *privacy, QWidget 
                    "why:</b></p><ul>");
         for (const QJsonValue &value : preview.value(QLatin1String("retained")).toArray()) {
             const QJsonObject item = value.toObject();
-            html += tr("<li>%1 — %2; until %3</li>")
+            const QString until = item.value(QLatin1String("until")).toString();
+            const QDateTime untilAt = QDateTime::fromString(until, Qt::ISODate);
+            html += tr("<li>%1.<br><i>Why:</i> %2.<br><i>Until:</i> %3.</li>")
                         .arg(item.value(QLatin1String("what")).toString().toHtmlEscaped(),
                              item.value(QLatin1String("basis")).toString().toHtmlEscaped(),
-                             item.value(QLatin1String("until")).toString().toHtmlEscaped());
+                             untilAt.isValid() ? QLocale().toString(untilAt.toLocalTime().date(), QLocale::LongFormat)
+                                               : until.toHtmlEscaped());
         }
         html += QStringLiteral("</ul>");
         m_preview->setHtml(html);

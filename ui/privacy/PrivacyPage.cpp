@@ -17,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -202,7 +203,8 @@ QWidget *PrivacyPage::buildHoldings()
     m_holdings->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_holdings->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
     m_holdings->setWordWrap(true);
-    m_holdings->setMinimumHeight(280);
+    m_holdings->setMinimumHeight(400);
+    m_holdings->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     layout->addWidget(m_holdings);
     return box;
 }
@@ -228,14 +230,22 @@ void PrivacyPage::showSummary()
 
     // Deletion in its grace period: say when, offer to cancel.
     const QJsonObject pending = m_privacy->pendingDeletion();
-    m_deletionBanner->clearActions();
-    if (pending.isEmpty()) {
+    // Rebuilt only when it changes: the summary is refreshed often while requests are worked on.
+    const QString shown = QString::fromUtf8(QJsonDocument(pending).toJson(QJsonDocument::Compact));
+    const bool changed = shown != m_shownDeletion;
+    m_shownDeletion = shown;
+    if (changed)
+        m_deletionBanner->clearActions();
+    if (!changed) {
+        // nothing to redo
+    } else if (pending.isEmpty()) {
         m_deletionBanner->hide();
     } else if (pending.value(QLatin1String("status")).toString() == u"needs_verification") {
         m_deletionBanner->showMessage(Banner::Kind::Warning,
                                       tr("Your account deletion waits for your password. Nothing is deleted yet."));
         m_deletionBanner->show();
         auto *cancel = m_deletionBanner->addAction(QStringLiteral("cancelDeletionButton"), tr("Cancel deletion"));
+        cancel->show();
         const QString id = pending.value(QLatin1String("request_id")).toString();
         connect(cancel, &QPushButton::clicked, this, [this, id] { m_privacy->cancelRequest(id); });
     } else {
@@ -245,6 +255,7 @@ void PrivacyPage::showSummary()
                 .arg(when(pending.value(QLatin1String("grace_ends_at")))));
         m_deletionBanner->show();
         auto *cancel = m_deletionBanner->addAction(QStringLiteral("cancelDeletionButton"), tr("Keep my account"));
+        cancel->show();
         cancel->setAccessibleName(tr("Cancel the account deletion"));
         const QString id = pending.value(QLatin1String("request_id")).toString();
         connect(cancel, &QPushButton::clicked, this, [this, id] {
@@ -521,10 +532,13 @@ QWidget *PrivacyPage::buildCorrect()
     auto *send = named(new QPushButton(tr("Send a code to the new address"), box), "sendEmailCodeButton",
                        tr("Send a code to the new address"));
     emailForm->addRow(QString(), send);
+    emailForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    send->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     emailForm->addRow(tr("Code"), m_emailCode);
     auto *confirm = named(new QPushButton(tr("Confirm the new address"), box), "confirmEmailButton",
                           tr("Confirm the new address"));
     emailForm->addRow(QString(), confirm);
+    confirm->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     m_emailStatus = named(note(QString(), box), "emailStatusLabel", tr("Email change status"));
     layout->addLayout(emailForm);
     layout->addWidget(m_emailStatus);

@@ -108,6 +108,7 @@ private:
     QLabel *m_processors = nullptr;
     QLabel *m_contact = nullptr;
     bool m_updating = false;
+    QString m_shownDeletion;
 };
 
 } // namespace pygmi::ui
