@@ -1,6 +1,12 @@
 #include "StudioApp.h"
 
 #include "api/ApiClient.h"
+#include "generation/AssetCache.h"
+#include "generation/EventStream.h"
+#include "generation/GenerationService.h"
+#include "generation/JobListModel.h"
+#include "generation/PromptHistory.h"
+#include "generation/ProviderCatalog.h"
 #include "localserver/LocalServerSupervisor.h"
 #include "main/MainWindow.h"
 #include "privacy/ConsentManager.h"
@@ -48,6 +54,16 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     , m_api(new core::ApiClient(this))
     , m_secrets(new core::SecretStore(m_options.keychainService, this))
     , m_session(new core::SessionManager(m_api, m_secrets, configDir(), this))
+    , m_generations(new core::GenerationService(m_api, this))
+    , m_providers(new core::ProviderCatalog(m_api, this))
+    , m_events(new core::EventStream(m_api, this))
+    , m_jobs(new core::JobListModel(m_generations, m_events, this))
+    // The prompt history is the user's content: app data (not a cache that may be wiped), own file.
+    , m_history(new core::PromptHistory(
+          QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/prompt-history.sqlite"),
+          this))
+    , m_cache(new core::AssetCache(
+          m_api, QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/assets"), this))
     , m_theme(new ui::Theme(this))
     , m_consent(new core::ConsentManager(m_api, privacyDataDir(), this))
     , m_telemetry(new core::Telemetry(m_api, m_consent, privacyDataDir(), this))
@@ -55,6 +71,16 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     m_startClock.start();
     m_theme->apply();
     wirePrivacy();
+    // Live updates and the list of generators exist only while someone is signed in.
+    connect(m_session, &core::SessionManager::stateChanged, this, [this](core::SessionManager::State state) {
+        if (state == core::SessionManager::State::SignedIn) {
+            m_providers->refresh();
+            m_events->start();
+        } else if (state == core::SessionManager::State::SignedOut) {
+            m_events->stop();
+            m_jobs->clear();
+        }
+    });
     connect(m_secrets, &core::SecretStore::statusChanged, this, [this](core::SecretStore::Status status) {
         if (m_main && status != core::SecretStore::Status::Unknown)
             m_main->setKeychainPersistent(status == core::SecretStore::Status::Persistent);
@@ -219,6 +245,7 @@ void StudioApp::showWelcome(const QString &notice)
 void StudioApp::showMain()
 {
     auto *main = new ui::MainWindow(m_session, m_theme);
+    main->setCreateServices({ m_generations, m_providers, m_events, m_jobs, m_history, m_cache });
     const QSettings settings;
     const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
     if (!geometry.isEmpty())

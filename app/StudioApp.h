@@ -15,6 +15,12 @@ class QWidget;
 
 namespace pygmi::core {
 class ApiClient;
+class AssetCache;
+class EventStream;
+class GenerationService;
+class JobListModel;
+class PromptHistory;
+class ProviderCatalog;
 class ApiError;
 class ConsentManager;
 class Telemetry;
@@ -62,6 +68,12 @@ public:
     core::LocalServerSupervisor *localServer() const { return m_supervisor; }
     core::ConsentManager *consent() const { return m_consent; }
     core::Telemetry *telemetry() const { return m_telemetry; }
+    core::GenerationService *generations() const { return m_generations; }
+    core::EventStream *events() const { return m_events; }
+    core::JobListModel *jobs() const { return m_jobs; }
+    core::PromptHistory *promptHistory() const { return m_history; }
+    core::AssetCache *assetCache() const { return m_cache; }
+    core::ProviderCatalog *providers() const { return m_providers; }
     ui::Theme *theme() const { return m_theme; }
     ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
     ui::MainWindow *mainWindow() const { return m_main; }
@@ -96,6 +108,12 @@ private:
     core::SecretStore *m_secrets;
     core::SessionManager *m_session;
     core::LocalServerSupervisor *m_supervisor = nullptr;
+    core::GenerationService *m_generations;
+    core::ProviderCatalog *m_providers;
+    core::EventStream *m_events;
+    core::JobListModel *m_jobs;
+    core::PromptHistory *m_history;
+    core::AssetCache *m_cache;
     ui::Theme *m_theme;
     QPointer<ui::WelcomeWindow> m_welcome;
     QPointer<ui::MainWindow> m_main;

@@ -260,6 +260,21 @@ QUrl ApiClient::urlFor(const QString &path) const
     return url;
 }
 
+QNetworkRequest ApiClient::webSocketRequest(const QString &path)
+{
+    if (checkServerUrl(m_baseUrl))
+        return QNetworkRequest();
+    QUrl url = urlFor(path);
+    url.setScheme(url.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("PygmiStudio/" PYGMI_VERSION));
+    if (!m_accessToken.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
+    ++m_requestCount;
+    qCDebug(lcApi) << "WebSocket" << path.section(u'?', 0, 0);
+    return request;
+}
+
 // The single dispatch path: every request, first attempt, retry or resend after a refresh,
 // is built here, so that headers and policies added later apply to all of them.
 void ApiClient::dispatch(std::shared_ptr<Pending> pending)

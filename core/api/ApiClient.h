@@ -17,6 +17,7 @@
 #include <optional>
 
 class QNetworkAccessManager;
+class QNetworkRequest;
 class QNetworkReply;
 
 namespace pygmi::core {
@@ -77,6 +78,12 @@ public:
 
     // Sends the request; `done` runs on the caller's thread unless `context` was destroyed.
     void send(const ApiRequest &request, QObject *context, Callback done);
+
+    // The upgrade request of a WebSocket on `path` ("/v1/events?since=3"): ws:// or wss:// on the
+    // server's address, with the same identifying and authentication headers as send(), so
+    // that streams pass the same gate as every other request. Empty URL if the server URL is
+    // unusable (see checkServerUrl).
+    QNetworkRequest webSocketRequest(const QString &path);
 
     // Convenience wrappers.
     void get(const QString &path, QObject *context, Callback done);

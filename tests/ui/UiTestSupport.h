@@ -2,6 +2,7 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
+#include <QAbstractSpinBox>
 #include <QApplication>
 #include <QComboBox>
 #include <QDate>
@@ -78,7 +79,8 @@ inline QStringList unnamedControls(const QWidget *root)
             continue;
         bool insideCombo = false;
         for (const QWidget *up = widget->parentWidget(); up && up != root; up = up->parentWidget())
-            insideCombo = insideCombo || qobject_cast<const QComboBox *>(up) || up->isWindow();
+            insideCombo = insideCombo || qobject_cast<const QComboBox *>(up) || qobject_cast<const QAbstractSpinBox *>(up)
+                || up->isWindow();
         if (insideCombo)
             continue;
         if (widget->objectName().isEmpty() || widget->accessibleName().isEmpty())

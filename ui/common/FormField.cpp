@@ -29,7 +29,11 @@ FormField::FormField(const QString &label, QWidget *field, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(3);
-    layout->addWidget(m_label);
+    m_labelRow = new QHBoxLayout;
+    m_labelRow->setContentsMargins(0, 0, 0, 0);
+    m_labelRow->addWidget(m_label);
+    m_labelRow->addStretch(1);
+    layout->addLayout(m_labelRow);
     layout->addWidget(field);
     layout->addWidget(m_hint);
     layout->addWidget(m_error);
@@ -45,6 +49,12 @@ void FormField::setError(const QString &message)
 QString FormField::error() const
 {
     return m_error->isHidden() ? QString() : m_error->text();
+}
+
+void FormField::setCornerWidget(QWidget *widget)
+{
+    widget->setParent(this);
+    m_labelRow->addWidget(widget);
 }
 
 void FormField::setHint(const QString &hint)

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QHBoxLayout;
 class QLabel;
 
 namespace pygmi::ui {
@@ -20,12 +21,15 @@ public:
     void setError(const QString &message);
     QString error() const;
     void setHint(const QString &hint);
+    // A small widget on the label's line, at the right (e.g. a character counter).
+    void setCornerWidget(QWidget *widget);
 
 private:
     QWidget *m_field;
     QLabel *m_label;
     QLabel *m_hint;
     QLabel *m_error;
+    QHBoxLayout *m_labelRow;
 };
 
 } // namespace pygmi::ui

@@ -2,6 +2,7 @@
 
 #include "common/Banner.h"
 #include "common/MessageBox.h"
+#include "create/CreatePage.h"
 #include "main/ComingSoonPage.h"
 #include "main/EmailVerificationBanner.h"
 #include "privacy/ConsentDialog.h"
@@ -146,6 +147,8 @@ QWidget *MainWindow::buildPage(Section section)
 {
     switch (section) {
     case Section::Create:
+        if (m_createServices.isComplete())
+            return new CreatePage(m_createServices, m_pages);
         return new ComingSoonPage(QStringLiteral("createPage"), tr("Create"),
                                   tr("Write a prompt, add reference images or videos, and get images and videos "
                                      "back."),
@@ -340,6 +343,24 @@ void MainWindow::setConnectionProblem(const QString &text)
         m_connectionBanner->hide();
     else
         m_connectionBanner->showMessage(Banner::Kind::Error, text);
+}
+
+void MainWindow::setCreateServices(const CreateServices &services)
+{
+    m_createServices = services;
+    const int index = int(Section::Create);
+    QWidget *current = m_pages->widget(index);
+    if (qobject_cast<CreatePage *>(current))
+        return;
+    // Replace the placeholder; the real page is built now if it is on screen, else on first use.
+    auto *empty = new QWidget(m_pages);
+    m_pages->insertWidget(index, empty);
+    m_pages->removeWidget(current);
+    current->deleteLater();
+    if (m_sidebar->currentRow() == index) {
+        page(Section::Create);
+        m_pages->setCurrentIndex(index);
+    }
 }
 
 void MainWindow::requestSignOut()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "create/CreateServices.h"
 #include "session/ServerProfile.h"
 
 #include <QMainWindow>
@@ -51,6 +52,8 @@ public:
     void setKeychainPersistent(bool persistent);
     // A problem reaching the server at start-up (empty text clears it).
     void setConnectionProblem(const QString &text);
+    // The services of the Create page (it shows a placeholder until they are given).
+    void setCreateServices(const CreateServices &services);
 
     // Privacy: the consent dialog (asked when core says so), the policy-change banner, and the
     // Privacy & consent and What we send groups in Settings. Not owned.
@@ -91,6 +94,7 @@ private:
     core::Telemetry *m_telemetry = nullptr;
     core::ApiClient *m_api = nullptr;
     QPointer<ConsentDialog> m_consentDialog;
+    CreateServices m_createServices;
     std::optional<core::ServerProfile> m_restoring;
     bool m_persistent = true;
     bool m_restartedOnce = false;

@@ -1,0 +1,25 @@
+#include "common/FileDialog.h"
+
+#include <QFileDialog>
+
+namespace pygmi::ui {
+
+std::optional<QString> FileDialog::s_nextSave;
+
+QString FileDialog::getSaveFileName(QWidget *parent, const QString &title, const QString &suggestedPath,
+                                    const QString &filters, QString *selectedFilter)
+{
+    if (s_nextSave) {
+        const QString path = *s_nextSave;
+        s_nextSave.reset();
+        return path;
+    }
+    return QFileDialog::getSaveFileName(parent, title, suggestedPath, filters, selectedFilter);
+}
+
+void FileDialog::setNextSaveFileName(const QString &path)
+{
+    s_nextSave = path;
+}
+
+} // namespace pygmi::ui

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+class QWidget;
+
+namespace pygmi::ui {
+
+// Every file chooser of the app goes through here, so that tests can answer it
+// (setNextSaveFileName) instead of blocking on a dialog nobody can see.
+class FileDialog
+{
+public:
+    // Empty when the user cancelled. `selectedFilter` receives the chosen filter.
+    static QString getSaveFileName(QWidget *parent, const QString &title, const QString &suggestedPath,
+                                   const QString &filters, QString *selectedFilter = nullptr);
+    // The next call returns `path` at once (empty = as if cancelled).
+    static void setNextSaveFileName(const QString &path);
+
+private:
+    static std::optional<QString> s_nextSave;
+};
+
+} // namespace pygmi::ui
