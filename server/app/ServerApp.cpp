@@ -9,6 +9,10 @@
 #include "common/Logging.h"
 #include "events/EventEndpoints.h"
 #include "events/EventHub.h"
+#include "gallery/AssetRemover.h"
+#include "gallery/GalleryEndpoints.h"
+#include "gallery/GalleryStore.h"
+#include "gallery/RetentionSweeper.h"
 #include "generation/GenerationEndpoints.h"
 #include "generation/GenerationService.h"
 #include "generation/GenerationStore.h"
@@ -113,6 +117,11 @@ int ServerApp::run()
     GenerationEndpoints generationEndpoints({ m_options.maxJobsPerUser }, auth, generationStore, generations, providers,
                                             moderation, blobs, clock);
     generationEndpoints.registerRoutes(router);
+    const GalleryStore galleryStore(database);
+    AssetRemover assetRemover(galleryStore, blobs, events);
+    GalleryEndpoints galleryEndpoints(auth, galleryStore, assetRemover, blobs, events, clock);
+    galleryEndpoints.registerRoutes(router);
+    RetentionSweeper sweeper(galleryStore, assetRemover, clock, std::chrono::milliseconds(m_options.retentionSweepMs));
     try {
         generations.start(); // resumes (local) or fails (hosted) what the last run left unfinished
     } catch (const std::exception &e) {
@@ -144,6 +153,7 @@ int ServerApp::run()
         qCInfo(lcServer) << "signal" << signal << "- shutting down";
     });
     server.start();
+    sweeper.start();
     if (m_options.exitWithStdin)
         StdinWatcher::start();
 
@@ -157,6 +167,7 @@ int ServerApp::run()
     signalIo.run(); // until SIGINT/SIGTERM
     StdinWatcher::disarm();
     server.stop();
+    sweeper.stop();
     generations.stop();
     workers.stop();
     Database::closeThreadConnection();
