@@ -90,7 +90,7 @@ void GalleryCache::storePage(const QString &queryKey, const QString &cursor, con
         return;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO pages (query_key, cursor, body, fetched_at) VALUES (?, ?, ?, ?)"));
-    q.addBindValue(queryKey);
+    q.addBindValue(queryKey.startsWith(m_scope + u'|') ? queryKey : QString(m_scope + u'|' + queryKey));
     q.addBindValue(cursor);
     q.addBindValue(QString::fromUtf8(QJsonDocument(page).toJson(QJsonDocument::Compact)));
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
@@ -103,7 +103,7 @@ std::optional<QJsonObject> GalleryCache::page(const QString &queryKey, const QSt
         return std::nullopt;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("SELECT body FROM pages WHERE query_key = ? AND cursor = ?"));
-    q.addBindValue(queryKey);
+    q.addBindValue(QString(m_scope + u'|' + queryKey));
     q.addBindValue(cursor);
     if (!q.exec() || !q.next())
         return std::nullopt;

@@ -28,6 +28,9 @@ public:
     bool isOpen() const { return m_open; }
     QString directory() const { return m_directory; }
 
+    // Whose pages these are (server and account): pages of one account are never shown to another.
+    void setScope(const QString &scope) { m_scope = scope; }
+    QString scope() const { return m_scope; }
     // A page of `queryKey` starting at `cursor` ("" = first).
     void storePage(const QString &queryKey, const QString &cursor, const QJsonObject &page);
     std::optional<QJsonObject> page(const QString &queryKey, const QString &cursor) const;
@@ -55,6 +58,7 @@ private:
 
     QString m_directory;
     QString m_connection;
+    QString m_scope;
     bool m_open = false;
     qint64 m_bytes = 0;
     qint64 m_cap = kDefaultCapBytes;
