@@ -91,7 +91,7 @@ void GalleryCache::storePage(const QString &queryKey, const QString &cursor, con
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO pages (query_key, cursor, body, fetched_at) VALUES (?, ?, ?, ?)"));
     q.addBindValue(queryKey.startsWith(m_scope + u'|') ? queryKey : QString(m_scope + u'|' + queryKey));
-    q.addBindValue(cursor);
+    q.addBindValue(cursor.isEmpty() ? QStringLiteral("") : cursor); // never NULL: the first page is ""
     q.addBindValue(QString::fromUtf8(QJsonDocument(page).toJson(QJsonDocument::Compact)));
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
     q.exec();
@@ -104,7 +104,7 @@ std::optional<QJsonObject> GalleryCache::page(const QString &queryKey, const QSt
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("SELECT body FROM pages WHERE query_key = ? AND cursor = ?"));
     q.addBindValue(QString(m_scope + u'|' + queryKey));
-    q.addBindValue(cursor);
+    q.addBindValue(cursor.isEmpty() ? QStringLiteral("") : cursor);
     if (!q.exec() || !q.next())
         return std::nullopt;
     QJsonObject page = QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object();

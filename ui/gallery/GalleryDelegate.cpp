@@ -39,9 +39,12 @@ QString GalleryDelegate::retentionText(const QDateTime &expiresAt, const QDateTi
         return {};
     if (seconds <= 3600)
         return tr("Deleted soon");
-    if (seconds < 2LL * 24 * 3600)
-        return tr("Deleted in %n hour(s)", nullptr, int(seconds / 3600));
-    return tr("Deleted in %n day(s)", nullptr, int(seconds / (24 * 3600)));
+    if (seconds < 2LL * 24 * 3600) {
+        const int hours = int(seconds / 3600);
+        return hours == 1 ? tr("Deleted in 1 hour") : tr("Deleted in %1 hours").arg(hours);
+    }
+    // A started day counts: a result made just now is "deleted in 30 days".
+    return tr("Deleted in %1 days").arg((seconds + 24 * 3600 - 1) / (24 * 3600));
 }
 
 QString GalleryDelegate::durationText(double seconds)

@@ -15,6 +15,7 @@
 #include "generation/AssetCache.h"
 #include "generation/EventStream.h"
 
+#include <QAbstractButton>
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDir>
@@ -153,13 +154,11 @@ GalleryPage::GalleryPage(const GalleryServices &services, QWidget *parent)
     connect(m_model, &core::AssetListModel::loadingChanged, this, &GalleryPage::updateStatus);
     connect(m_model, &core::AssetListModel::offlineChanged, this, &GalleryPage::updateOffline);
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
-        if (!m_detail->hasAsset())
-            return;
-        for (int row = from.row(); row <= to.row(); ++row) {
+        for (int row = from.row(); row <= to.row() && m_detail->hasAsset(); ++row) {
             if (m_model->assetAt(row).id == m_detail->asset().id)
                 m_detail->showAsset(m_model->assetAt(row));
         }
-        updateSelection();
+        updateSelection(); // the bulk favourite button follows the selection's state
     });
     connect(m_model, &core::AssetListModel::loadFailed, this, [this](const core::ApiError &error) {
         if (!m_model->isOffline())
@@ -223,6 +222,10 @@ void GalleryPage::buildToolbar(QWidget *bar)
     m_search->setAccessibleName(tr("Search prompts"));
     m_search->setPlaceholderText(tr("Search prompts (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
+    for (auto *clearButton : m_search->findChildren<QAbstractButton *>()) {
+        clearButton->setObjectName(QStringLiteral("gallerySearchClearButton"));
+        clearButton->setAccessibleName(tr("Clear search"));
+    }
     m_search->setMinimumWidth(220);
     row->addWidget(m_search, 2);
 
@@ -402,7 +405,7 @@ void GalleryPage::updateSelection()
     const QList<core::Asset> assets = selectedAssets();
     m_selectionBar->setVisible(!assets.isEmpty());
     m_count->setVisible(assets.isEmpty());
-    m_selectionLabel->setText(tr("%n selected", nullptr, int(assets.size())));
+    m_selectionLabel->setText(tr("%1 selected").arg(QLocale().toString(assets.size())));
     const bool all = !assets.isEmpty()
         && std::all_of(assets.cbegin(), assets.cend(), [](const core::Asset &a) { return a.favourite; });
     m_bulkFavourite->setText(all ? tr("☆ Remove from favourites") : tr("★ Favourite"));
@@ -422,10 +425,12 @@ void GalleryPage::updateStatus()
     const QLocale locale;
     if (m_model->isLoading() && m_model->rowCount() == 0)
         m_count->setText(tr("Loading…"));
+    else if (total == 1)
+        m_count->setText(tr("1 creation"));
     else if (total >= 0)
-        m_count->setText(tr("%n creation(s)", nullptr, int(std::min<qint64>(total, INT_MAX))));
+        m_count->setText(tr("%1 creations").arg(locale.toString(total)));
     else
-        m_count->setText(tr("%n creation(s) shown", nullptr, m_model->rowCount()));
+        m_count->setText(tr("%1 shown").arg(locale.toString(m_model->rowCount())));
     const bool empty = m_model->rowCount() == 0 && !m_model->isLoading();
     if (empty) {
         const bool filtered = !(currentQuery() == core::GalleryQuery {});
