@@ -231,7 +231,7 @@ void TestGallery::detailsShowEverything()
     QCOMPARE(panel->asset().id, asset.id);
     QCOMPARE(test::labelText(panel, "detailPrompt"), asset.params.prompt);
     QCOMPARE(test::labelText(panel, "detailSeed"), QString::number(*asset.params.seed));
-    QCOMPARE(test::labelText(panel, "detailSha256"), asset.sha256);
+    QCOMPARE(child<QLineEdit>(panel, "detailSha256")->text(), asset.sha256);
     QVERIFY(test::labelText(panel, "detailProcessedBy").contains(QStringLiteral("Sketch")));
     QVERIFY(test::labelText(panel, "detailDeleted").contains(QStringLiteral("Deleted in 29 days"))
             || test::labelText(panel, "detailDeleted").contains(QStringLiteral("Deleted in 30 days")));

@@ -4,7 +4,9 @@
 #include "gallery/ThumbnailPipeline.h"
 
 #include <QClipboard>
+#include <QFontDatabase>
 #include <QFormLayout>
+#include <QLineEdit>
 #include <QGridLayout>
 #include <QGuiApplication>
 #include <QJsonArray>
@@ -49,6 +51,7 @@ AssetDetailPanel::AssetDetailPanel(ThumbnailPipeline *thumbnails, QWidget *paren
     scroll->setAccessibleName(tr("Details"));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // everything wraps to the panel's width
     outer->addWidget(scroll);
     auto *content = new QWidget(scroll);
     scroll->setWidget(content);
@@ -81,17 +84,17 @@ AssetDetailPanel::AssetDetailPanel(ThumbnailPipeline *thumbnails, QWidget *paren
     };
     m_favourite = button(tr("Favourite"), QStringLiteral("detailFavouriteButton"), 0, 0);
     m_favourite->setCheckable(true);
-    m_download = button(tr("Download…"), QStringLiteral("detailDownloadButton"), 0, 1);
-    m_copy = button(tr("Copy prompt"), QStringLiteral("detailCopyPromptButton"), 0, 2);
+    m_open = button(tr("Open in viewer"), QStringLiteral("detailOpenButton"), 0, 1);
     m_remix = button(tr("Remix"), QStringLiteral("detailRemixButton"), 1, 0);
-    m_open = button(tr("Open in viewer"), QStringLiteral("detailOpenButton"), 1, 1);
-    m_delete = button(tr("Delete…"), QStringLiteral("detailDeleteButton"), 1, 2);
+    m_copy = button(tr("Copy prompt"), QStringLiteral("detailCopyPromptButton"), 1, 1);
+    m_download = button(tr("Download…"), QStringLiteral("detailDownloadButton"), 2, 0);
+    m_delete = button(tr("Delete…"), QStringLiteral("detailDeleteButton"), 2, 1);
     m_remix->setToolTip(tr("Load this prompt and its settings into Create"));
     details->addLayout(actions);
 
     m_form = new QFormLayout;
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    m_form->setRowWrapPolicy(QFormLayout::WrapAllRows); // labels above values: the panel is narrow
     m_prompt = addRow(tr("Prompt"), QStringLiteral("detailPrompt"));
     m_negative = addRow(tr("Negative prompt"), QStringLiteral("detailNegativePrompt"));
     m_parameters = addRow(tr("Parameters"), QStringLiteral("detailParameters"));
@@ -101,7 +104,13 @@ AssetDetailPanel::AssetDetailPanel(ThumbnailPipeline *thumbnails, QWidget *paren
     m_created = addRow(tr("Created"), QStringLiteral("detailCreated"));
     m_deleted = addRow(tr("Deleted from the server"), QStringLiteral("detailDeleted"));
     m_size = addRow(tr("Size"), QStringLiteral("detailSize"));
-    m_sha = addRow(tr("SHA-256"), QStringLiteral("detailSha256"));
+    m_sha = new QLineEdit(m_details);
+    m_sha->setObjectName(QStringLiteral("detailSha256"));
+    m_sha->setAccessibleName(tr("SHA-256"));
+    m_sha->setReadOnly(true);
+    m_sha->setFrame(false);
+    m_sha->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_form->addRow(tr("SHA-256"), m_sha);
     m_references = addRow(tr("References used"), QStringLiteral("detailReferences"));
     m_training = addRow(tr("Model training"), QStringLiteral("detailTraining"));
     details->addLayout(m_form);
@@ -169,7 +178,8 @@ void AssetDetailPanel::showAsset(const core::Asset &asset)
 {
     const bool same = asset.id == m_asset.id;
     m_asset = asset;
-    m_heading->setText(asset.title.isEmpty() ? (asset.isVideo() ? tr("Video") : tr("Image")) : asset.title);
+    const QString name = asset.title.isEmpty() ? asset.params.prompt.section(u' ', 0, 7) : asset.title;
+    m_heading->setText(asset.isVideo() ? tr("Video: %1").arg(name) : tr("Image: %1").arg(name));
     m_heading->show();
     m_preview->show();
     m_details->show();
@@ -189,6 +199,7 @@ void AssetDetailPanel::showAsset(const core::Asset &asset)
     m_deleted->setStyleSheet(urgent ? QStringLiteral("color: #c62828; font-weight: 600;") : QString());
     m_size->setText(tr("%1 (%2)").arg(locale.formattedDataSize(asset.bytes), asset.mime));
     m_sha->setText(asset.sha256);
+    m_sha->setCursorPosition(0);
     const QJsonArray references = asset.json.value(QStringLiteral("params")).toObject().value(QStringLiteral("references")).toArray();
     QStringList referenceNames;
     for (const QJsonValue &reference : references)
@@ -213,7 +224,7 @@ void AssetDetailPanel::updatePreview()
             m_preview->setText(tr("Loading preview…"));
         return;
     }
-    const int width = std::max(200, m_preview->width());
+    const int width = std::max(200, m_details->width());
     const qreal dpr = devicePixelRatioF();
     QPixmap pixmap = QPixmap::fromImage(image).scaled(QSize(width, 360) * dpr, Qt::KeepAspectRatio,
                                                       Qt::SmoothTransformation);

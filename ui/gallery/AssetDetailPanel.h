@@ -6,6 +6,7 @@
 
 class QFormLayout;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 
 namespace pygmi::ui {
@@ -56,7 +57,7 @@ private:
     QLabel *m_created;
     QLabel *m_deleted;
     QLabel *m_size;
-    QLabel *m_sha;
+    QLineEdit *m_sha; // read-only field: the whole hash, copyable exactly
     QLabel *m_references;
     QLabel *m_training;
     QPushButton *m_favourite;
