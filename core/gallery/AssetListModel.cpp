@@ -158,13 +158,41 @@ void AssetListModel::requestPage()
     });
 }
 
+void AssetListModel::compact(Asset &asset)
+{
+    const auto intern = [this](QString &text) {
+        if (text.size() > 64)
+            return;
+        const auto it = m_interned.constFind(text);
+        if (it != m_interned.constEnd())
+            text = *it;
+        else
+            m_interned.insert(text);
+    };
+    for (QString *text : { &asset.generationId, &asset.media, &asset.mime, &asset.processedBy, &asset.params.media,
+                           &asset.params.provider, &asset.params.model, &asset.params.style,
+                           &asset.params.negativePrompt })
+        intern(*text);
+    asset.contentUrl.clear(); // derived from the id when needed (AssetCache)
+    asset.posterUrl.clear();
+    asset.thumbnailUrl.clear();
+    // Only the references used (shown in the details) are kept from the raw JSON.
+    const QJsonValue references
+        = asset.json.value(QStringLiteral("params")).toObject().value(QStringLiteral("references"));
+    asset.json = references.isUndefined()
+        ? QJsonObject()
+        : QJsonObject { { QStringLiteral("params"), QJsonObject { { QStringLiteral("references"), references } } } };
+}
+
 void AssetListModel::appendPage(const QList<Asset> &items)
 {
     QList<Asset> fresh;
     fresh.reserve(items.size());
     for (const Asset &asset : items) {
-        if (!m_ids.contains(asset.id))
+        if (!m_ids.contains(asset.id)) {
             fresh.append(asset);
+            compact(fresh.last());
+        }
     }
     if (fresh.isEmpty())
         return;
@@ -197,7 +225,8 @@ void AssetListModel::onAssetCreated(const QJsonObject &json)
 {
     if (!m_started)
         return;
-    const Asset asset = Asset::fromJson(json);
+    Asset asset = Asset::fromJson(json);
+    compact(asset);
     if (asset.id.isEmpty() || m_ids.contains(asset.id) || !m_query.matches(asset))
         return;
     if (m_query.sort == GalleryQuery::Sort::Newest) {
@@ -231,6 +260,7 @@ void AssetListModel::applyUpdated(const QList<Asset> &assets)
             continue;
         }
         m_items[row] = asset;
+        compact(m_items[row]);
         const QModelIndex index = this->index(row);
         Q_EMIT dataChanged(index, index);
     }

@@ -63,6 +63,9 @@ Q_SIGNALS:
 private:
     void requestPage();
     void appendPage(const QList<Asset> &items);
+    // Memory at 100,000 items: repeated short strings share one copy; the raw JSON is dropped
+    // (everything the gallery shows is parsed), except the references used.
+    void compact(Asset &asset);
     void setOffline(bool offline);
     void setLoading(bool loading);
     void onAssetCreated(const QJsonObject &json);
@@ -73,6 +76,7 @@ private:
     GalleryQuery m_query;
     QList<Asset> m_items;
     QSet<QString> m_ids;
+    QSet<QString> m_interned;
     QString m_cursor; // where the next page starts ("" = first)
     bool m_complete = false; // no more pages
     bool m_loading = false;

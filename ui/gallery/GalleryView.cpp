@@ -94,6 +94,7 @@ void GalleryView::updateTileSize()
     if (side != delegate->tileSide()) {
         delegate->setTileSide(side);
         setGridSize(QSize(side + 6, side + 6));
+        doItemsLayout(); // now, not after QListView's 100 ms resize delay: no half-laid-out first frame
     }
 }
 

@@ -55,7 +55,8 @@ ThumbnailPipeline::ThumbnailPipeline(core::ThumbnailLoader *loader, QObject *par
     , m_pool(new QThreadPool(this))
 {
     m_pool->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
-    setMemoryBudget(96LL * 1024 * 1024);
+    // About eight screens of tiles at 224 px: scrolling back is instant, 100,000 items stay light.
+    setMemoryBudget(40LL * 1024 * 1024);
     connect(loader, &core::ThumbnailLoader::loaded, this, [this](const QString &loaderKey, const QString &path) {
         const QSet<QString> keys = m_byLoaderKey.take(loaderKey);
         for (const QString &key : keys)
