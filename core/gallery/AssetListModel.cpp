@@ -279,6 +279,11 @@ void AssetListModel::applyRemoved(const QStringList &ids)
     }
     if (gone.isEmpty())
         return;
+    QSet<QString> hashes;
+    for (const Asset &asset : std::as_const(m_items)) {
+        if (gone.contains(asset.id))
+            hashes.insert(asset.sha256);
+    }
     // Remove contiguous runs from the end, so row numbers stay valid while removing.
     for (int row = int(m_items.size()) - 1; row >= 0;) {
         if (!gone.contains(m_items.at(row).id)) {
@@ -298,6 +303,13 @@ void AssetListModel::applyRemoved(const QStringList &ids)
     if (m_total >= 0) {
         m_total = std::max<qint64>(0, m_total - gone.size());
         Q_EMIT totalChanged(m_total);
+    }
+    // Their thumbnails leave this computer too, unless another listed asset has the same bytes.
+    for (const Asset &asset : std::as_const(m_items))
+        hashes.remove(asset.sha256);
+    if (m_cache) {
+        for (const QString &sha : std::as_const(hashes))
+            m_cache->removeThumbnails(sha);
     }
 }
 

@@ -108,14 +108,17 @@ std::optional<QJsonObject> GalleryCache::page(const QString &queryKey, const QSt
     if (!q.exec() || !q.next())
         return std::nullopt;
     QJsonObject page = QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object();
-    if (!m_forgotten.isEmpty()) {
-        QJsonArray kept;
-        for (const QJsonValue &item : page.value(QStringLiteral("items")).toArray()) {
-            if (!m_forgotten.contains(item.toObject().value(QStringLiteral("id")).toString()))
-                kept.append(item);
-        }
-        page.insert(QStringLiteral("items"), kept);
+    // Never show what was deleted since, or what the server has deleted by now (its expiry passed).
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QJsonArray kept;
+    for (const QJsonValue &item : page.value(QStringLiteral("items")).toArray()) {
+        const QJsonObject asset = item.toObject();
+        const QDateTime expires
+            = QDateTime::fromString(asset.value(QStringLiteral("expires_at")).toString(), Qt::ISODateWithMs);
+        if (!m_forgotten.contains(asset.value(QStringLiteral("id")).toString()) && (!expires.isValid() || expires > now))
+            kept.append(item);
     }
+    page.insert(QStringLiteral("items"), kept);
     return page;
 }
 
@@ -189,6 +192,33 @@ QString GalleryCache::storeThumbnail(const QString &sha256, int size, const QByt
         evict();
     Q_EMIT sizeChanged(m_bytes);
     return path;
+}
+
+void GalleryCache::removeThumbnails(const QString &sha256)
+{
+    if (!m_open || !isSha256(sha256))
+        return;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT key, bytes FROM thumbnails WHERE key LIKE ?"));
+    q.addBindValue(QString(sha256 + QStringLiteral("-%")));
+    if (!q.exec())
+        return;
+    QList<QPair<QString, qint64>> gone;
+    while (q.next())
+        gone.append({ q.value(0).toString(), q.value(1).toLongLong() });
+    q.finish();
+    QSqlQuery remove(db);
+    remove.prepare(QStringLiteral("DELETE FROM thumbnails WHERE key = ?"));
+    for (const auto &[key, bytes] : std::as_const(gone)) {
+        QFile::remove(m_directory + QStringLiteral("/thumbnails/") + key.left(2) + u'/' + key + QStringLiteral(".jpg"));
+        m_uses.remove(key);
+        remove.addBindValue(key);
+        remove.exec();
+        m_bytes -= bytes;
+    }
+    if (!gone.isEmpty())
+        Q_EMIT sizeChanged(m_bytes);
 }
 
 void GalleryCache::flushUses()

@@ -40,6 +40,8 @@ public:
     // The thumbnail's file if present (its use is recorded for the LRU), else empty.
     QString thumbnailPath(const QString &sha256, int size);
     QString storeThumbnail(const QString &sha256, int size, const QByteArray &bytes);
+    // Deletes every size kept of these bytes (their last asset was deleted or expired).
+    void removeThumbnails(const QString &sha256);
 
     qint64 thumbnailBytes() const { return m_bytes; }
     qint64 totalBytes() const; // thumbnails + the database

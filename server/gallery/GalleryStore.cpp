@@ -25,7 +25,17 @@ void bindAll(QSqlQuery &query, const QVariantList &values)
         query.addBindValue(value);
 }
 
+constexpr std::int64_t kFewMatches = 1500;
+
 } // namespace
+
+std::int64_t GalleryStore::searchMatches(const QString &expression) const
+{
+    QSqlQuery q = m_db.prepare(QStringLiteral("SELECT COUNT(*) FROM asset_search WHERE asset_search MATCH ?"));
+    q.addBindValue(expression);
+    Database::exec(q);
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
 
 GalleryStore::GalleryStore(const Database &database)
     : m_db(database)
@@ -95,7 +105,12 @@ QString GalleryStore::whereClause(const Query &query, bool withCursor, QVariantL
     const QString expression = searchExpression(query.text);
     if (!expression.isEmpty()) {
         // SQLite FTS5; the PostgreSQL engine will put its tsquery here behind the same API.
-        where += QStringLiteral(" AND a.rowid IN (SELECT rowid FROM asset_search WHERE asset_search MATCH ?)");
+        // Few matches: look them up by rowid and sort them. Many (a common word): walk the user's
+        // (created_at, id) index in page order and stop after one page; "+rowid" keeps SQLite from
+        // turning the match list into thousands of lookups and a sort.
+        const bool many = withCursor && searchMatches(expression) > kFewMatches; // counting visits every match anyway
+        where += many ? QStringLiteral(" AND +a.rowid IN (SELECT rowid FROM asset_search WHERE asset_search MATCH ?)")
+                      : QStringLiteral(" AND a.rowid IN (SELECT rowid FROM asset_search WHERE asset_search MATCH ?)");
         *binds << expression;
     }
     if (withCursor && query.after) {

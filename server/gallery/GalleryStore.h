@@ -94,6 +94,8 @@ public:
     static QString searchExpression(const QString &text);
 
 private:
+    // Rows of every user matching a search expression (cheap: the full-text index alone).
+    std::int64_t searchMatches(const QString &expression) const;
     QString whereClause(const Query &query, bool withCursor, QVariantList *binds, const QString &userId,
                         std::int64_t nowMs) const;
 
