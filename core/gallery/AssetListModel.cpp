@@ -118,44 +118,44 @@ void AssetListModel::requestPage()
     const quint64 generation = m_generation;
     const QString cursor = m_cursor;
     const QString key = m_query.key();
-    m_service->list(m_query, cursor, m_pageSize, this, [this, generation, cursor, key](const AssetPage &page,
-                                                                                      const ApiError &error) {
-        if (generation != m_generation)
-            return;
-        AssetPage result = page;
-        if (error) {
-            const bool unreachable
-                = error.kind() == ApiError::Kind::Network || error.kind() == ApiError::Kind::Timeout;
-            const auto cached = unreachable && m_cache ? m_cache->page(key, cursor) : std::nullopt;
-            if (!cached) {
-                // Nothing more to show: stop paging until the next reload (a reconnect).
-                m_complete = true;
-                setLoading(false);
-                if (unreachable)
-                    setOffline(true);
-                if (cursor.isEmpty())
-                    Q_EMIT firstPageLoaded();
-                Q_EMIT loadFailed(error);
-                return;
-            }
-            result = AssetPage::fromJson(*cached);
-            setOffline(true);
-        } else {
-            if (m_cache)
-                m_cache->storePage(key, cursor, page.json);
-            setOffline(false);
-        }
-        m_cursor = result.nextCursor;
-        m_complete = result.nextCursor.isEmpty();
-        if (result.total >= 0 && result.total != m_total) {
-            m_total = result.total;
-            Q_EMIT totalChanged(m_total);
-        }
-        appendPage(result.items);
-        setLoading(false);
-        if (cursor.isEmpty())
-            Q_EMIT firstPageLoaded();
-    });
+    m_service->list(m_query, cursor, m_pageSize, this,
+                    [this, generation, cursor, key](const AssetPage &page, const ApiError &error) {
+                        if (generation != m_generation)
+                            return;
+                        AssetPage result = page;
+                        if (error) {
+                            const bool unreachable
+                                = error.kind() == ApiError::Kind::Network || error.kind() == ApiError::Kind::Timeout;
+                            const auto cached = unreachable && m_cache ? m_cache->page(key, cursor) : std::nullopt;
+                            if (!cached) {
+                                // Nothing more to show: stop paging until the next reload (a reconnect).
+                                m_complete = true;
+                                setLoading(false);
+                                if (unreachable)
+                                    setOffline(true);
+                                if (cursor.isEmpty())
+                                    Q_EMIT firstPageLoaded();
+                                Q_EMIT loadFailed(error);
+                                return;
+                            }
+                            result = AssetPage::fromJson(*cached);
+                            setOffline(true);
+                        } else {
+                            if (m_cache)
+                                m_cache->storePage(key, cursor, page.json);
+                            setOffline(false);
+                        }
+                        m_cursor = result.nextCursor;
+                        m_complete = result.nextCursor.isEmpty();
+                        if (result.total >= 0 && result.total != m_total) {
+                            m_total = result.total;
+                            Q_EMIT totalChanged(m_total);
+                        }
+                        appendPage(result.items);
+                        setLoading(false);
+                        if (cursor.isEmpty())
+                            Q_EMIT firstPageLoaded();
+                    });
 }
 
 void AssetListModel::compact(Asset &asset)
@@ -169,9 +169,9 @@ void AssetListModel::compact(Asset &asset)
         else
             m_interned.insert(text);
     };
-    for (QString *text : { &asset.generationId, &asset.media, &asset.mime, &asset.processedBy, &asset.params.media,
-                           &asset.params.provider, &asset.params.model, &asset.params.style,
-                           &asset.params.negativePrompt })
+    for (QString *text :
+         { &asset.generationId, &asset.media, &asset.mime, &asset.processedBy, &asset.params.media,
+           &asset.params.provider, &asset.params.model, &asset.params.style, &asset.params.negativePrompt })
         intern(*text);
     asset.contentUrl.clear(); // derived from the id when needed (AssetCache)
     asset.posterUrl.clear();

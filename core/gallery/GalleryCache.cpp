@@ -115,7 +115,8 @@ std::optional<QJsonObject> GalleryCache::page(const QString &queryKey, const QSt
         const QJsonObject asset = item.toObject();
         const QDateTime expires
             = QDateTime::fromString(asset.value(QStringLiteral("expires_at")).toString(), Qt::ISODateWithMs);
-        if (!m_forgotten.contains(asset.value(QStringLiteral("id")).toString()) && (!expires.isValid() || expires > now))
+        if (!m_forgotten.contains(asset.value(QStringLiteral("id")).toString())
+            && (!expires.isValid() || expires > now))
             kept.append(item);
     }
     page.insert(QStringLiteral("items"), kept);

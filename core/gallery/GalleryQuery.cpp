@@ -26,7 +26,8 @@ QStringList words(const QString &text)
 QUrlQuery GalleryQuery::toUrlQuery() const
 {
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("sort"), sort == Sort::Newest ? QStringLiteral("newest") : QStringLiteral("oldest"));
+    query.addQueryItem(QStringLiteral("sort"),
+                       sort == Sort::Newest ? QStringLiteral("newest") : QStringLiteral("oldest"));
     if (!media.isEmpty())
         query.addQueryItem(QStringLiteral("media"), media);
     if (favouritesOnly)
@@ -67,10 +68,10 @@ bool GalleryQuery::matches(const Asset &asset) const
         return false;
     const QStringList wanted = words(text);
     if (!wanted.isEmpty()) {
-        const QStringList have
-            = words(asset.params.prompt + u' ' + asset.params.negativePrompt + u' ' + asset.title);
+        const QStringList have = words(asset.params.prompt + u' ' + asset.params.negativePrompt + u' ' + asset.title);
         for (const QString &w : wanted) {
-            const bool found = std::any_of(have.cbegin(), have.cend(), [&](const QString &h) { return h.startsWith(w); });
+            const bool found
+                = std::any_of(have.cbegin(), have.cend(), [&](const QString &h) { return h.startsWith(w); });
             if (!found)
                 return false;
         }

@@ -38,8 +38,7 @@ GalleryService::GalleryService(ApiClient *api, QObject *parent)
     , m_api(api)
 { }
 
-void GalleryService::list(const GalleryQuery &query, const QString &cursor, int limit, QObject *context,
-                          PageDone done)
+void GalleryService::list(const GalleryQuery &query, const QString &cursor, int limit, QObject *context, PageDone done)
 {
     QUrlQuery url = query.toUrlQuery();
     url.addQueryItem(QStringLiteral("limit"), QString::number(limit));
@@ -150,8 +149,8 @@ void GalleryService::facets(QObject *context, FacetsDone done)
         QList<QPair<QString, QString>> pairs;
         for (const QJsonValue &value : response.json.value(QStringLiteral("providers")).toArray()) {
             const QJsonObject pair = value.toObject();
-            pairs.append({ pair.value(QStringLiteral("provider")).toString(),
-                           pair.value(QStringLiteral("model")).toString() });
+            pairs.append(
+                { pair.value(QStringLiteral("provider")).toString(), pair.value(QStringLiteral("model")).toString() });
         }
         done(pairs, response.error);
     });

@@ -29,9 +29,10 @@ void AssetRemover::finish(const std::vector<GalleryStore::Removed> &removed, con
             collect(sha);
     }
     for (const auto &row : removed) {
-        m_events.publish(row.userId, QJsonObject { { QStringLiteral("type"), QStringLiteral("asset.deleted") },
-                                                   { QStringLiteral("asset_id"), row.id },
-                                                   { QStringLiteral("reason"), reason } });
+        m_events.publish(row.userId,
+                         QJsonObject { { QStringLiteral("type"), QStringLiteral("asset.deleted") },
+                                       { QStringLiteral("asset_id"), row.id },
+                                       { QStringLiteral("reason"), reason } });
     }
 }
 

@@ -232,8 +232,9 @@ HttpResponse GalleryEndpoints::patch(const HttpRequest &request)
         return ApiError::notFound();
     const QJsonObject json = GenerationStore::toJson(*asset);
     if (favourite || title) {
-        m_events.publish(caller.userId, QJsonObject { { QStringLiteral("type"), QStringLiteral("asset.updated") },
-                                                      { QStringLiteral("asset"), json } });
+        m_events.publish(caller.userId,
+                         QJsonObject { { QStringLiteral("type"), QStringLiteral("asset.updated") },
+                                       { QStringLiteral("asset"), json } });
     }
     return HttpResponse::json(200, json);
 }
@@ -311,9 +312,9 @@ HttpResponse GalleryEndpoints::bulkFavourite(const HttpRequest &request)
         return *failure;
     const QJsonValue favourite = body.value(QStringLiteral("favourite"));
     if (!favourite.isBool()) {
-        return ApiError::validation({ { QStringLiteral("favourite"),
-                                        favourite.isUndefined() ? QStringLiteral("required")
-                                                                : QStringLiteral("wrong_type") } });
+        return ApiError::validation(
+            { { QStringLiteral("favourite"),
+                favourite.isUndefined() ? QStringLiteral("required") : QStringLiteral("wrong_type") } });
     }
     const std::int64_t now = m_clock.nowMs();
     const QStringList updated = m_store.setFavourite(caller.userId, ids, favourite.toBool(), now);
@@ -328,8 +329,9 @@ HttpResponse GalleryEndpoints::bulkFavourite(const HttpRequest &request)
 void GalleryEndpoints::publishUpdated(const QString &userId, const QString &assetId)
 {
     if (const auto asset = m_store.find(userId, assetId, m_clock.nowMs())) {
-        m_events.publish(userId, QJsonObject { { QStringLiteral("type"), QStringLiteral("asset.updated") },
-                                               { QStringLiteral("asset"), GenerationStore::toJson(*asset) } });
+        m_events.publish(userId,
+                         QJsonObject { { QStringLiteral("type"), QStringLiteral("asset.updated") },
+                                       { QStringLiteral("asset"), GenerationStore::toJson(*asset) } });
     }
 }
 

@@ -213,8 +213,8 @@ QStringList GalleryStore::setFavourite(const QString &userId, const QStringList 
     binds << userId << qint64(nowMs);
     for (const QString &id : ids)
         binds << id;
-    const QString where = QStringLiteral(" WHERE user_id = ? AND expires_at > ? AND id IN (")
-        + placeholders(ids.size()) + u')';
+    const QString where
+        = QStringLiteral(" WHERE user_id = ? AND expires_at > ? AND id IN (") + placeholders(ids.size()) + u')';
     QSqlQuery select = m_db.prepare(QStringLiteral("SELECT id FROM assets") + where);
     bindAll(select, binds);
     Database::exec(select);

@@ -68,8 +68,8 @@ public:
     std::vector<std::pair<QString, QString>> providers(const QString &userId, std::int64_t nowMs) const;
 
     // Changes the fields given; false if the asset is not the user's (or expired).
-    bool update(const QString &userId, const QString &id, std::optional<bool> favourite,
-                std::optional<QString> title, std::int64_t nowMs) const;
+    bool update(const QString &userId, const QString &id, std::optional<bool> favourite, std::optional<QString> title,
+                std::int64_t nowMs) const;
     // Sets the favourite flag of those of `ids` the user owns; returns them.
     QStringList setFavourite(const QString &userId, const QStringList &ids, bool favourite, std::int64_t nowMs) const;
 

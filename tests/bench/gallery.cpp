@@ -40,12 +40,10 @@
 #include <QTest>
 #include <QThreadPool>
 #include <QUuid>
-
-#include <malloc.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <malloc.h>
 #include <thread>
 
 extern "C" {
@@ -56,12 +54,12 @@ using namespace pygmi;
 
 namespace {
 
-const char *kWords[] = { "lighthouse", "desert", "dunes", "night", "sky", "city", "forest", "autumn", "harbour",
-                         "boats", "mountain", "lake", "portrait", "robot", "garden", "winter", "snow", "fox",
-                         "whale", "ocean", "castle", "river", "bridge", "neon", "market", "cat", "dragon",
-                         "sunset", "rain", "street", "train", "station", "library", "ancient", "ruins", "comet",
-                         "galaxy", "flower", "meadow", "storm", "glacier", "volcano", "island", "temple",
-                         "violet", "golden", "silver", "misty", "quiet", "vivid" };
+const char *kWords[]
+    = { "lighthouse", "desert",  "dunes",    "night",   "sky",    "city",   "forest", "autumn", "harbour", "boats",
+        "mountain",   "lake",    "portrait", "robot",   "garden", "winter", "snow",   "fox",    "whale",   "ocean",
+        "castle",     "river",   "bridge",   "neon",    "market", "cat",    "dragon", "sunset", "rain",    "street",
+        "train",      "station", "library",  "ancient", "ruins",  "comet",  "galaxy", "flower", "meadow",  "storm",
+        "glacier",    "volcano", "island",   "temple",  "violet", "golden", "silver", "misty",  "quiet",   "vivid" };
 constexpr int kWordCount = int(std::size(kWords));
 
 double percentile(std::vector<double> values, double p)
@@ -180,7 +178,8 @@ bool seed(const QString &dataDir, int assets, int distinct, QString *userIdOut)
             const QString prompt = words.join(u' ');
             const qint64 created = now - span + span * i / assets; // oldest first, spread over 28 days
             const QJsonObject params { { QStringLiteral("prompt"), prompt },
-                                       { QStringLiteral("media"), video ? QStringLiteral("video") : QStringLiteral("image") },
+                                       { QStringLiteral("media"),
+                                         video ? QStringLiteral("video") : QStringLiteral("image") },
                                        { QStringLiteral("width"), 384 },
                                        { QStringLiteral("height"), 384 },
                                        { QStringLiteral("seed"), i },
@@ -304,7 +303,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     test::ServerApi http(server.url());
-    const QString token = http.login(email, QStringLiteral("violet-harbor-42")).json.value(QStringLiteral("access_token")).toString();
+    const QString token
+        = http.login(email, QStringLiteral("violet-harbor-42")).json.value(QStringLiteral("access_token")).toString();
 
     // Search latency at the API: one and two words, as typed (prefixes too).
     {
@@ -318,8 +318,8 @@ int main(int argc, char *argv[])
                 q += u' ' + QString::fromLatin1(kWords[random.bounded(kWordCount)]);
             QElapsedTimer timer;
             timer.start();
-            const test::ApiReply reply
-                = http.get(QStringLiteral("/v1/assets?limit=50&q=") + QString::fromLatin1(QUrl::toPercentEncoding(q)), token);
+            const test::ApiReply reply = http.get(
+                QStringLiteral("/v1/assets?limit=50&q=") + QString::fromLatin1(QUrl::toPercentEncoding(q)), token);
             ms.push_back(double(timer.nsecsElapsed()) / 1e6);
             if (reply.status != 200) {
                 std::fprintf(stderr, "search answered %d\n", reply.status);
@@ -345,7 +345,8 @@ int main(int argc, char *argv[])
     const auto openPage = [&](const char *label) {
         QElapsedTimer timer;
         timer.start();
-        page = std::make_unique<ui::GalleryPage>(ui::GalleryServices { &gallery, &cache, &loader, nullptr, &originals });
+        page
+            = std::make_unique<ui::GalleryPage>(ui::GalleryServices { &gallery, &cache, &loader, nullptr, &originals });
         page->resize(1280, 800);
         page->show();
         qint64 doneNs = -1;

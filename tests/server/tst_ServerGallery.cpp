@@ -139,9 +139,9 @@ void TestServerGallery::pagesHaveNoDuplicatesOrGapsWhileItemsArrive()
     }
     // A cursor of one sort is refused for the other.
     const QJsonObject newest = list(m_token, QStringLiteral("limit=2"));
-    const ApiReply mixed = m_api->get(
-        QStringLiteral("/v1/assets?sort=oldest&cursor=") + newest.value(QStringLiteral("next_cursor")).toString(),
-        m_token);
+    const ApiReply mixed = m_api->get(QStringLiteral("/v1/assets?sort=oldest&cursor=")
+                                          + newest.value(QStringLiteral("next_cursor")).toString(),
+                                      m_token);
     QCOMPARE(mixed.status, 422);
     QCOMPARE(mixed.fieldCode(QStringLiteral("cursor")), QStringLiteral("invalid"));
 }
@@ -167,8 +167,9 @@ void TestServerGallery::filtersSearchAndSort()
     QCOMPARE(idsOf(videos), QStringList { video.at(0).toObject().value(QStringLiteral("id")).toString() });
     QVERIFY(!idsOf(list(m_token, QStringLiteral("media=image"))).contains(idsOf(videos).first()));
 
-    QCOMPARE(list(m_token, QStringLiteral("provider=sketch&model=sketch-1&limit=1")).value(QStringLiteral("total")).toInt(),
-             list(m_token, QStringLiteral("limit=1")).value(QStringLiteral("total")).toInt());
+    QCOMPARE(
+        list(m_token, QStringLiteral("provider=sketch&model=sketch-1&limit=1")).value(QStringLiteral("total")).toInt(),
+        list(m_token, QStringLiteral("limit=1")).value(QStringLiteral("total")).toInt());
     QCOMPARE(list(m_token, QStringLiteral("provider=elsewhere")).value(QStringLiteral("total")).toInt(), 0);
     QCOMPARE(list(m_token, QStringLiteral("to=2020-01-01")).value(QStringLiteral("total")).toInt(), 0);
     QCOMPARE(list(m_token, QStringLiteral("from=2020-01-01&limit=1")).value(QStringLiteral("total")).toInt(),
@@ -199,8 +200,9 @@ void TestServerGallery::otherUsersAssetsAreInvisible()
     QCOMPARE(list(m_otherToken, QStringLiteral("q=red")).value(QStringLiteral("total")).toInt(), 0);
     for (const QString &suffix : { QString(), QStringLiteral("/thumbnail"), QStringLiteral("/content") })
         QCOMPARE(m_api->get(QStringLiteral("/v1/assets/") + id + suffix, m_otherToken).status, 404);
-    QCOMPARE(m_api->send("PATCH", QStringLiteral("/v1/assets/") + id, R"({"favourite":true})", "application/json",
-                         m_otherToken)
+    QCOMPARE(m_api
+                 ->send("PATCH", QStringLiteral("/v1/assets/") + id, R"({"favourite":true})", "application/json",
+                        m_otherToken)
                  .status,
              404);
     QCOMPARE(m_api->send("DELETE", QStringLiteral("/v1/assets/") + id, {}, {}, m_otherToken).status, 404);
@@ -253,10 +255,10 @@ void TestServerGallery::bulkFavouriteAndTitle()
     QCOMPARE(ids.size(), 2);
     EventSocket events;
     QVERIFY(events.open(m_server.url(), m_token));
-    const ApiReply reply = m_api->post(
-        QStringLiteral("/v1/assets/favourite"),
-        QJsonObject { { QStringLiteral("ids"), QJsonArray::fromStringList(ids) }, { QStringLiteral("favourite"), true } },
-        m_token);
+    const ApiReply reply = m_api->post(QStringLiteral("/v1/assets/favourite"),
+                                       QJsonObject { { QStringLiteral("ids"), QJsonArray::fromStringList(ids) },
+                                                     { QStringLiteral("favourite"), true } },
+                                       m_token);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.json.value(QStringLiteral("updated")).toArray().size(), 2);
     const QStringList favourites = idsOf(list(m_token, QStringLiteral("favourite=true")));
@@ -272,9 +274,8 @@ void TestServerGallery::bulkFavouriteAndTitle()
     QCOMPARE(titled.json.value(QStringLiteral("title")).toString(), QStringLiteral("Winter study"));
     QCOMPARE(titled.json.value(QStringLiteral("favourite")).toBool(), false);
     QCOMPARE(idsOf(list(m_token, QStringLiteral("q=winter"))), QStringList { ids.first() }); // titles are searched
-    const ApiReply wrong
-        = m_api->send("PATCH", QStringLiteral("/v1/assets/") + ids.first(), R"({"favourite":"yes"})", "application/json",
-                      m_token);
+    const ApiReply wrong = m_api->send("PATCH", QStringLiteral("/v1/assets/") + ids.first(), R"({"favourite":"yes"})",
+                                       "application/json", m_token);
     QCOMPARE(wrong.fieldCode(QStringLiteral("favourite")), QStringLiteral("wrong_type"));
 }
 
@@ -374,7 +375,8 @@ void TestServerGallery::retentionSweepDeletesExpiredEverywhere()
     QCOMPARE(m_api->get(QStringLiteral("/v1/assets/") + oldId + QStringLiteral("/content"), m_token).status, 404);
     QCOMPARE(list(m_token, QStringLiteral("q=ancient")).value(QStringLiteral("total")).toInt(), 0);
     QVERIFY(events.waitFor([&](const QJsonObject &frame) {
-        return frame.value(QStringLiteral("type")).toString() == u"asset.deleted" && frame.value(QStringLiteral("asset_id")).toString() == oldId
+        return frame.value(QStringLiteral("type")).toString() == u"asset.deleted"
+            && frame.value(QStringLiteral("asset_id")).toString() == oldId
             && frame.value(QStringLiteral("reason")).toString() == u"expired";
     }));
     // Everything of the first 31 days is gone; what is 11 days old stays, for both users.

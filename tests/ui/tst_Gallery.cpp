@@ -2,11 +2,10 @@
 // scrolling, Shift selection, bulk favourite, search as you type, delete (gone from the grid and
 // the server), live updates from another device, details, download to a folder, and offline
 // mode showing what the local cache kept.
-#include "UiTestSupport.h"
-
 #include "GenerationHelpers.h"
 #include "ServerApi.h"
 #include "TestServer.h"
+#include "UiTestSupport.h"
 #include "api/ApiClient.h"
 #include "common/Banner.h"
 #include "common/FileDialog.h"
@@ -30,7 +29,6 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
-
 #include <memory>
 
 using namespace pygmi;
@@ -180,8 +178,8 @@ void TestGallery::shiftSelectsARangeAndBulkFavourite()
     const QStringList chosen = m_page->selectedIds();
     UI_CLICK(m_page.get(), "galleryBulkFavouriteButton");
     QTRY_COMPARE_WITH_TIMEOUT(
-        m_http->get(QStringLiteral("/v1/assets?favourite=true"), m_token).json.value(QStringLiteral("total")).toInt(), 5,
-        5000);
+        m_http->get(QStringLiteral("/v1/assets?favourite=true"), m_token).json.value(QStringLiteral("total")).toInt(),
+        5, 5000);
     for (const QString &id : chosen)
         QTRY_VERIFY(m_page->model()->assetAt(m_page->model()->rowOf(id)).favourite);
     QCOMPARE(child<QAbstractButton>(m_page.get(), "galleryBulkFavouriteButton")->text(),
@@ -306,10 +304,10 @@ void TestGallery::otherDevicesChangesArriveLive()
     const QString id = made.at(0).toObject().value(QStringLiteral("id")).toString();
     QTRY_COMPARE_WITH_TIMEOUT(m_page->model()->rowOf(id), 0, 10000);
     // Favourited elsewhere: the badge follows.
-    QCOMPARE(m_http->send("PATCH", QStringLiteral("/v1/assets/") + id, R"({"favourite":true})", "application/json",
-                          m_token)
-                 .status,
-             200);
+    QCOMPARE(
+        m_http->send("PATCH", QStringLiteral("/v1/assets/") + id, R"({"favourite":true})", "application/json", m_token)
+            .status,
+        200);
     QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->assetAt(0).favourite, 10000);
     // Deleted on another device: it disappears here too.
     QCOMPARE(m_http->send("DELETE", QStringLiteral("/v1/assets/") + id, {}, {}, m_token).status, 204);

@@ -6,11 +6,11 @@
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QLineEdit>
 #include <QGridLayout>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
 #include <QScrollArea>
@@ -117,9 +117,8 @@ AssetDetailPanel::AssetDetailPanel(ThumbnailPipeline *thumbnails, QWidget *paren
     layout->addWidget(m_details);
     layout->addStretch(1);
 
-    connect(m_favourite, &QPushButton::clicked, this, [this](bool checked) {
-        Q_EMIT favouriteRequested(m_asset, checked);
-    });
+    connect(m_favourite, &QPushButton::clicked, this,
+            [this](bool checked) { Q_EMIT favouriteRequested(m_asset, checked); });
     connect(m_download, &QPushButton::clicked, this, [this] { Q_EMIT downloadRequested(m_asset); });
     connect(m_copy, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_asset.params.prompt);
@@ -200,7 +199,8 @@ void AssetDetailPanel::showAsset(const core::Asset &asset)
     m_size->setText(tr("%1 (%2)").arg(locale.formattedDataSize(asset.bytes), asset.mime));
     m_sha->setText(asset.sha256);
     m_sha->setCursorPosition(0);
-    const QJsonArray references = asset.json.value(QStringLiteral("params")).toObject().value(QStringLiteral("references")).toArray();
+    const QJsonArray references
+        = asset.json.value(QStringLiteral("params")).toObject().value(QStringLiteral("references")).toArray();
     QStringList referenceNames;
     for (const QJsonValue &reference : references)
         referenceNames << (reference.isObject() ? reference.toObject().value(QStringLiteral("name")).toString()
@@ -226,8 +226,8 @@ void AssetDetailPanel::updatePreview()
     }
     const int width = std::max(200, m_details->width());
     const qreal dpr = devicePixelRatioF();
-    QPixmap pixmap = QPixmap::fromImage(image).scaled(QSize(width, 360) * dpr, Qt::KeepAspectRatio,
-                                                      Qt::SmoothTransformation);
+    QPixmap pixmap
+        = QPixmap::fromImage(image).scaled(QSize(width, 360) * dpr, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     pixmap.setDevicePixelRatio(dpr);
     m_preview->setPixmap(pixmap);
 }

@@ -2,7 +2,6 @@
 
 #include <QDateTime>
 #include <QStyledItemDelegate>
-
 #include <functional>
 
 namespace pygmi::ui {

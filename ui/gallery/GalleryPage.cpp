@@ -162,14 +162,14 @@ GalleryPage::GalleryPage(const GalleryServices &services, QWidget *parent)
     });
     connect(m_model, &core::AssetListModel::loadFailed, this, [this](const core::ApiError &error) {
         if (!m_model->isOffline())
-            m_message->showMessage(Banner::Kind::Error, tr("The gallery could not be loaded. %1").arg(error.userMessage()));
+            m_message->showMessage(Banner::Kind::Error,
+                                   tr("The gallery could not be loaded. %1").arg(error.userMessage()));
     });
     connect(m_thumbnails, &ThumbnailPipeline::thumbnailReady, m_view->viewport(), [this] {
         m_view->viewport()->update(); // coalesced by Qt into one paint
     });
-    connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
-        openInViewer(m_model->assetAt(index.row()));
-    });
+    connect(m_view, &QAbstractItemView::activated, this,
+            [this](const QModelIndex &index) { openInViewer(m_model->assetAt(index.row())); });
     connect(m_bulkFavourite, &QPushButton::clicked, this, [this] {
         const QList<core::Asset> assets = selectedAssets();
         const bool all = std::all_of(assets.cbegin(), assets.cend(), [](const core::Asset &a) { return a.favourite; });
@@ -469,20 +469,21 @@ void GalleryPage::favourite(const QList<core::Asset> &assets, bool on)
     QStringList ids;
     for (const core::Asset &asset : assets)
         ids << asset.id;
-    m_services.gallery->setFavourite(ids, on, this, [this, assets, on](const QStringList &changed,
-                                                                        const core::ApiError &error) {
-        QList<core::Asset> updated;
-        for (core::Asset asset : assets) {
-            if (changed.contains(asset.id)) {
-                asset.favourite = on;
-                asset.json.insert(QStringLiteral("favourite"), on);
-                updated << asset;
+    m_services.gallery->setFavourite(
+        ids, on, this, [this, assets, on](const QStringList &changed, const core::ApiError &error) {
+            QList<core::Asset> updated;
+            for (core::Asset asset : assets) {
+                if (changed.contains(asset.id)) {
+                    asset.favourite = on;
+                    asset.json.insert(QStringLiteral("favourite"), on);
+                    updated << asset;
+                }
             }
-        }
-        m_model->applyUpdated(updated);
-        if (error)
-            m_message->showMessage(Banner::Kind::Error, tr("Favourites could not be changed. %1").arg(error.userMessage()));
-    });
+            m_model->applyUpdated(updated);
+            if (error)
+                m_message->showMessage(Banner::Kind::Error,
+                                       tr("Favourites could not be changed. %1").arg(error.userMessage()));
+        });
 }
 
 void GalleryPage::deleteSelected()
@@ -507,9 +508,9 @@ void GalleryPage::removeAssets(const QList<core::Asset> &assets)
         ids << asset.id;
     m_services.gallery->remove(ids, this, [this](const QStringList &deleted, const core::ApiError &error) {
         if (error) {
-            m_message->showMessage(Banner::Kind::Error,
-                                   tr("Only %n creation(s) could be deleted. %1", nullptr, int(deleted.size()))
-                                       .arg(error.userMessage()));
+            m_message->showMessage(
+                Banner::Kind::Error,
+                tr("Only %n creation(s) could be deleted. %1", nullptr, int(deleted.size())).arg(error.userMessage()));
         } else {
             m_message->showMessage(Banner::Kind::Success, tr("%n creation(s) deleted.", nullptr, int(deleted.size())));
         }
@@ -543,19 +544,20 @@ void GalleryPage::downloadNext()
         m_downloadBar->hide();
         const int done = m_downloadWritten;
         if (m_downloadFailed == 0) {
-            m_message->showMessage(Banner::Kind::Success,
-                                   tr("%n file(s) saved in %1.", nullptr, done).arg(QDir::toNativeSeparators(m_downloadFolder)));
+            m_message->showMessage(
+                Banner::Kind::Success,
+                tr("%n file(s) saved in %1.", nullptr, done).arg(QDir::toNativeSeparators(m_downloadFolder)));
         } else {
-            m_message->showMessage(Banner::Kind::Error, tr("%n file(s) could not be saved.", nullptr, m_downloadFailed));
+            m_message->showMessage(Banner::Kind::Error,
+                                   tr("%n file(s) could not be saved.", nullptr, m_downloadFailed));
         }
         Q_EMIT downloadsFinished(done, m_downloadFailed);
         return;
     }
     m_downloading = true;
     const core::Asset asset = m_downloadQueue.takeFirst();
-    m_downloadLabel->setText(tr("Downloading %1 of %2…")
-                                 .arg(m_downloadWritten + m_downloadFailed + 1)
-                                 .arg(m_downloadTotal));
+    m_downloadLabel->setText(
+        tr("Downloading %1 of %2…").arg(m_downloadWritten + m_downloadFailed + 1).arg(m_downloadTotal));
     m_services.assets->fetch(asset, this, [this, asset](const QString &path, const core::ApiError &error) {
         bool ok = false;
         if (!error && !path.isEmpty()) {
@@ -566,7 +568,8 @@ void GalleryPage::downloadNext()
             QFile::remove(target);
             ok = QFile::copy(path, target);
             if (ok)
-                QFile(target).setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+                QFile(target).setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup
+                                             | QFile::ReadOther);
         }
         ok ? ++m_downloadWritten : ++m_downloadFailed;
         m_downloadProgress->setValue(m_downloadWritten + m_downloadFailed);

@@ -35,7 +35,8 @@ public:
         if (!image.isNull() && image.format() != QImage::Format_RGB32 && !image.hasAlphaChannel())
             image = image.convertToFormat(QImage::Format_RGB32); // paints fastest
         QMetaObject::invokeMethod(
-            m_owner, [owner = m_owner, key = m_key, image]() {
+            m_owner,
+            [owner = m_owner, key = m_key, image]() {
                 if (owner)
                     owner->onDecoded(key, image);
             },
