@@ -43,7 +43,7 @@ AssetDetailPanel::AssetDetailPanel(ThumbnailPipeline *thumbnails, QWidget *paren
 {
     setObjectName(QStringLiteral("galleryDetailPanel"));
     setAccessibleName(tr("Details of the selected creation"));
-    setMinimumWidth(300);
+    setMinimumWidth(240);
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     auto *scroll = new QScrollArea(this);

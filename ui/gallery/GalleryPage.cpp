@@ -226,7 +226,7 @@ void GalleryPage::buildToolbar(QWidget *bar)
         clearButton->setObjectName(QStringLiteral("gallerySearchClearButton"));
         clearButton->setAccessibleName(tr("Clear search"));
     }
-    m_search->setMinimumWidth(220);
+    m_search->setMinimumWidth(120);
     row->addWidget(m_search, 2);
 
     m_media = new QComboBox(bar);
@@ -279,6 +279,9 @@ void GalleryPage::buildToolbar(QWidget *bar)
     m_sort->addItem(tr("Oldest first"));
     row->addWidget(m_sort);
 
+    // The filters shrink (eliding their text) before the window has to grow.
+    for (QComboBox *box : { m_media, m_dates, m_generator, m_sort })
+        box->setMinimumWidth(64);
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         m_searchTimer.stop();

@@ -25,6 +25,10 @@ GalleryView::GalleryView(ThumbnailPipeline *thumbnails, QWidget *parent)
     setWrapping(true);
     setSpacing(0);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    // A scroll bar that comes and goes would change the width the tiles are sized for (and
+    // QListView lays out as if it were there anyway): keep it, so columns always fill the width.
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     verticalScrollBar()->setSingleStep(40);
     setMouseTracking(false);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
