@@ -8,7 +8,6 @@
 #include <QRandomGenerator>
 #include <QTimer>
 #include <QWebSocket>
-
 #include <algorithm>
 #include <cmath>
 
@@ -83,8 +82,7 @@ void EventStream::connectNow()
         m_socket->abort();
         m_socket->deleteLater();
     }
-    const QNetworkRequest request
-        = m_api->webSocketRequest(QStringLiteral("/v1/events?since=%1").arg(m_lastSeq));
+    const QNetworkRequest request = m_api->webSocketRequest(QStringLiteral("/v1/events?since=%1").arg(m_lastSeq));
     if (request.url().isEmpty()) {
         m_socket = nullptr;
         scheduleReconnect();

@@ -4,7 +4,6 @@
 #include "generation/GenerationTypes.h"
 
 #include <QObject>
-
 #include <functional>
 
 namespace pygmi::core {
@@ -20,7 +19,8 @@ class GenerationService : public QObject
 
 public:
     using JobDone = std::function<void(const Generation &job, const ApiError &error)>;
-    using ListDone = std::function<void(const QList<Generation> &jobs, const QString &nextCursor, const ApiError &error)>;
+    using ListDone
+        = std::function<void(const QList<Generation> &jobs, const QString &nextCursor, const ApiError &error)>;
 
     explicit GenerationService(ApiClient *api, QObject *parent = nullptr);
 

@@ -5,7 +5,6 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonValue>
-
 #include <cmath>
 
 namespace pygmi::core {

@@ -10,8 +10,7 @@ namespace pygmi::core {
 ProviderCatalog::ProviderCatalog(ApiClient *api, QObject *parent)
     : QObject(parent)
     , m_api(api)
-{
-}
+{ }
 
 void ProviderCatalog::refresh()
 {

@@ -23,7 +23,6 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -71,18 +70,19 @@ QString signUp(core::ApiClient &api)
     api.get(QStringLiteral("/v1/server"), nullptr, [&](const core::ApiResponse &info) {
         const QString notice
             = info.json.value(QStringLiteral("notice")).toObject().value(QStringLiteral("version")).toString();
-        api.post(QStringLiteral("/v1/auth/signup"),
-                 { { QStringLiteral("email"), QStringLiteral("bench@example.org") },
-                   { QStringLiteral("password"), QStringLiteral("violet-harbor-lantern-42") },
-                   { QStringLiteral("display_name"), QStringLiteral("Bench") },
-                   { QStringLiteral("birth_date"), QStringLiteral("1990-04-01") },
-                   { QStringLiteral("accepted_notice_version"), notice } },
-                 nullptr,
-                 [&](const core::ApiResponse &r) {
-                     token = r.json.value(QStringLiteral("access_token")).toString();
-                     done = true;
-                 },
-                 false);
+        api.post(
+            QStringLiteral("/v1/auth/signup"),
+            { { QStringLiteral("email"), QStringLiteral("bench@example.org") },
+              { QStringLiteral("password"), QStringLiteral("violet-harbor-lantern-42") },
+              { QStringLiteral("display_name"), QStringLiteral("Bench") },
+              { QStringLiteral("birth_date"), QStringLiteral("1990-04-01") },
+              { QStringLiteral("accepted_notice_version"), notice } },
+            nullptr,
+            [&](const core::ApiResponse &r) {
+                token = r.json.value(QStringLiteral("access_token")).toString();
+                done = true;
+            },
+            false);
     });
     waitFor([&] { return done; });
     return token;
@@ -140,16 +140,15 @@ void endToEnd(int runs)
                 view.showJob(*model.job(id), {});
         });
         double tAsset = -1, tDownloaded = -1;
-        auto c3 = QObject::connect(&model, &core::JobListModel::assetAdded, &view,
-                                   [&](const QString &id, const core::Asset &a) {
-                                       if (id != r.id)
-                                           return;
-                                       tAsset = timer.nsecsElapsed() / 1e6;
-                                       cache.fetch(a, &view, [&](const QString &, const core::ApiError &) {
-                                           tDownloaded = timer.nsecsElapsed() / 1e6;
-                                       });
-                                       view.addAsset(a);
-                                   });
+        auto c3 = QObject::connect(
+            &model, &core::JobListModel::assetAdded, &view, [&](const QString &id, const core::Asset &a) {
+                if (id != r.id)
+                    return;
+                tAsset = timer.nsecsElapsed() / 1e6;
+                cache.fetch(a, &view,
+                            [&](const QString &, const core::ApiError &) { tDownloaded = timer.nsecsElapsed() / 1e6; });
+                view.addAsset(a);
+            });
         auto c4 = QObject::connect(view.imageViewer(), &ui::ImageViewer::imageShown, &view, [&] {
             if (tShown < 0)
                 tShown = timer.nsecsElapsed() / 1e6;
@@ -192,8 +191,9 @@ void endToEnd(int runs)
 void eventLatency(int probes)
 {
     test::TestServer server;
-    if (!server.start({ QStringLiteral("--sketch-step-ms"), QStringLiteral("20"), QStringLiteral("--workers-generation"),
-                        QStringLiteral("10"), QStringLiteral("--max-jobs-per-user"), QStringLiteral("200") })) {
+    if (!server.start({ QStringLiteral("--sketch-step-ms"), QStringLiteral("20"),
+                        QStringLiteral("--workers-generation"), QStringLiteral("10"),
+                        QStringLiteral("--max-jobs-per-user"), QStringLiteral("200") })) {
         std::printf("server did not start: %s\n", qPrintable(server.errorString()));
         return;
     }
@@ -216,7 +216,8 @@ void eventLatency(int probes)
     waitFor([&] { return model.activeCount() == 10 && model.rowCount() == 10; });
     for (int row = 0; row < model.rowCount(); ++row)
         if (model.index(row).data(core::JobListModel::StateRole).toInt() != int(core::Generation::State::Running))
-            std::printf("  (job %d is in state %d)\n", row, model.index(row).data(core::JobListModel::StateRole).toInt());
+            std::printf("  (job %d is in state %d)\n", row,
+                        model.index(row).data(core::JobListModel::StateRole).toInt());
     int progressEvents = 0;
     QObject::connect(&events, &core::EventStream::jobProgressReceived, [&] { ++progressEvents; });
     QTest::qWait(500);

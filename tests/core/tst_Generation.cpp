@@ -84,8 +84,11 @@ private Q_SLOTS:
         ApiRequest info;
         info.path = QStringLiteral("/v1/server");
         info.authenticated = false;
-        const QString notice = call(m_api, info).json.value(QStringLiteral("notice")).toObject().value(
-            QStringLiteral("version")).toString();
+        const QString notice = call(m_api, info)
+                                   .json.value(QStringLiteral("notice"))
+                                   .toObject()
+                                   .value(QStringLiteral("version"))
+                                   .toString();
         ApiRequest signup;
         signup.method = "POST";
         signup.path = QStringLiteral("/v1/auth/signup");

@@ -1,9 +1,8 @@
 // Create, driven like a person would: the app starts its own local server, the user types a
 // prompt and presses Ctrl+Enter, watches the job, zooms and saves the image, plays a video,
 // cancels, meets the content policy, and restarts the app in the middle of a job.
-#include "UiTestSupport.h"
-
 #include "StudioApp.h"
+#include "UiTestSupport.h"
 #include "common/FileDialog.h"
 #include "create/Composer.h"
 #include "create/CreatePage.h"
@@ -28,7 +27,6 @@
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QSpinBox>
-
 #include <memory>
 
 using namespace pygmi;
@@ -84,9 +82,9 @@ void TestCreate::shoot(const QString &name, QWidget *window)
     for (auto mode : { ui::Theme::Mode::Light, ui::Theme::Mode::Dark }) {
         m_app->theme()->setMode(mode);
         QTest::qWait(150);
-        window->grab().save(QStringLiteral("%1/%2-%3.png")
-                                .arg(dir, name, mode == ui::Theme::Mode::Light ? QStringLiteral("light")
-                                                                               : QStringLiteral("dark")));
+        window->grab().save(
+            QStringLiteral("%1/%2-%3.png")
+                .arg(dir, name, mode == ui::Theme::Mode::Light ? QStringLiteral("light") : QStringLiteral("dark")));
     }
     m_app->theme()->setMode(ui::Theme::Mode::Light);
 }

@@ -13,15 +13,14 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRandomGenerator>
-#include <QSet>
 #include <QRadioButton>
+#include <QRandomGenerator>
 #include <QRegularExpressionValidator>
 #include <QScrollArea>
+#include <QSet>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
-
 #include <cmath>
 
 namespace pygmi::ui {
@@ -210,12 +209,12 @@ Composer::Composer(core::ProviderCatalog *catalog, QWidget *parent)
     auto *fpsField = new FormField(tr("Frame rate"), m_fps, this);
     auto *providerField = new FormField(tr("Generator"), m_provider, this);
     auto *modelField = new FormField(tr("Model"), m_model, this);
-    m_fields = { { QStringLiteral("prompt"), promptField },     { QStringLiteral("negative_prompt"), negativeField },
-                 { QStringLiteral("style"), styleField },       { QStringLiteral("media"), mediaField },
-                 { QStringLiteral("width"), sizeField },        { QStringLiteral("height"), sizeField },
-                 { QStringLiteral("count"), countField },       { QStringLiteral("seed"), seedField },
+    m_fields = { { QStringLiteral("prompt"), promptField },       { QStringLiteral("negative_prompt"), negativeField },
+                 { QStringLiteral("style"), styleField },         { QStringLiteral("media"), mediaField },
+                 { QStringLiteral("width"), sizeField },          { QStringLiteral("height"), sizeField },
+                 { QStringLiteral("count"), countField },         { QStringLiteral("seed"), seedField },
                  { QStringLiteral("duration_s"), durationField }, { QStringLiteral("fps"), fpsField },
-                 { QStringLiteral("provider"), providerField }, { QStringLiteral("model"), modelField } };
+                 { QStringLiteral("provider"), providerField },   { QStringLiteral("model"), modelField } };
 
     m_videoBox->setObjectName(QStringLiteral("videoSettings"));
     auto *videoLayout = new QHBoxLayout(m_videoBox);
@@ -355,10 +354,10 @@ void Composer::updateForProvider()
     const QString previousModel = m_model->currentData().toString();
     m_model->clear();
     if (!provider) {
-        m_providerInfo->setText(m_catalog && m_catalog->lastError()
-                                    ? tr("The list of generators could not be loaded: %1")
-                                          .arg(m_catalog->lastError().userMessage())
-                                    : tr("Loading the list of generators…"));
+        m_providerInfo->setText(
+            m_catalog && m_catalog->lastError()
+                ? tr("The list of generators could not be loaded: %1").arg(m_catalog->lastError().userMessage())
+                : tr("Loading the list of generators…"));
         m_model->setEnabled(false);
         updateCounter();
         return;
@@ -371,8 +370,7 @@ void Composer::updateForProvider()
     const QString where = provider->thirdParty
         ? tr("Runs at a third party (%1): your prompt is sent there.").arg(provider->location)
         : tr("Where it runs: %1.").arg(provider->location.isEmpty() ? tr("your Pygmi server") : provider->location);
-    m_providerInfo->setText(provider->description.isEmpty() ? where
-                                                            : tr("%1\n%2").arg(provider->description, where));
+    m_providerInfo->setText(provider->description.isEmpty() ? where : tr("%1\n%2").arg(provider->description, where));
     m_image->setEnabled(provider->supports(QStringLiteral("image")));
     m_video->setEnabled(provider->supports(QStringLiteral("video")));
     if (!m_video->isEnabled() && m_video->isChecked())

@@ -51,7 +51,8 @@ CreatePage::CreatePage(const CreateServices &services, QWidget *parent)
     layout->addWidget(splitter, 1);
 
     // Ctrl+Enter from anywhere on the page, the prompt editor included.
-    for (const QKeySequence &keys : { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) }) {
+    for (const QKeySequence &keys :
+         { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) }) {
         auto *shortcut = new QShortcut(keys, this);
         shortcut->setContext(Qt::WidgetWithChildrenShortcut);
         connect(shortcut, &QShortcut::activated, this, &CreatePage::generate);
@@ -74,9 +75,8 @@ CreatePage::CreatePage(const CreateServices &services, QWidget *parent)
             submit(request, false);
         }
     });
-    connect(m_results, &ResultView::remixRequested, this, [this](const core::Asset &asset) {
-        m_composer->setRequest(asset.params);
-    });
+    connect(m_results, &ResultView::remixRequested, this,
+            [this](const core::Asset &asset) { m_composer->setRequest(asset.params); });
     connect(m_results, &ResultView::varyRequested, this, [this](const core::Asset &asset) {
         core::GenerationRequest request = asset.params;
         request.id.clear();
@@ -133,8 +133,8 @@ void CreatePage::submit(core::GenerationRequest request, bool fromComposer)
         m_submitting = false;
         m_composer->setSubmitting(false);
         if (error) {
-            const bool unanswered = error.kind() == core::ApiError::Kind::Network
-                || error.kind() == core::ApiError::Kind::Timeout;
+            const bool unanswered
+                = error.kind() == core::ApiError::Kind::Network || error.kind() == core::ApiError::Kind::Timeout;
             if (!unanswered)
                 m_unanswered.reset();
             m_composer->showServerError(error);
@@ -143,10 +143,10 @@ void CreatePage::submit(core::GenerationRequest request, bool fromComposer)
         m_unanswered.reset();
         m_composer->clearErrors();
         if (job.state == core::Generation::State::Blocked && job.moderation)
-            m_composer->showFormMessage(tr("Not generated: %1 (%2; %3)")
-                                            .arg(job.moderation->reason, job.moderation->category,
-                                                 job.moderation->automated ? tr("decided automatically")
-                                                                           : tr("decided by a person")));
+            m_composer->showFormMessage(
+                tr("Not generated: %1 (%2; %3)")
+                    .arg(job.moderation->reason, job.moderation->category,
+                         job.moderation->automated ? tr("decided automatically") : tr("decided by a person")));
         m_jobs->selectJob(job.id);
         Q_EMIT submitted(job.id);
     });

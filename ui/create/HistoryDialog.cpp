@@ -34,8 +34,8 @@ HistoryDialog::HistoryDialog(core::PromptHistory *history, QWidget *parent)
     m_list->setAlternatingRowColors(true);
     m_clear->setObjectName(QStringLiteral("clearHistoryButton"));
     m_clear->setAccessibleName(tr("Clear the prompt history"));
-    auto *note = new QLabel(tr("Kept only on this computer. Click a prompt to use it again with all its settings."),
-                            this);
+    auto *note
+        = new QLabel(tr("Kept only on this computer. Click a prompt to use it again with all its settings."), this);
     note->setWordWrap(true);
     note->setForegroundRole(QPalette::PlaceholderText);
     auto *close = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -53,11 +53,13 @@ HistoryDialog::HistoryDialog(core::PromptHistory *history, QWidget *parent)
     layout->addLayout(bottom);
 
     connect(m_search, &QLineEdit::textChanged, this, &HistoryDialog::refill);
-    connect(m_list, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) { restoreRow(m_list->row(item)); });
+    connect(m_list, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem *item) { restoreRow(m_list->row(item)); });
     connect(m_list, &QListWidget::itemClicked, this, [this](QListWidgetItem *item) { restoreRow(m_list->row(item)); });
     connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_clear, &QPushButton::clicked, this, [this] {
-        if (MessageBox::question(this, tr("Clear history"), tr("Remove every prompt from the history on this computer?"),
+        if (MessageBox::question(this, tr("Clear history"),
+                                 tr("Remove every prompt from the history on this computer?"),
                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
             == QMessageBox::Yes)
             m_history->clear();
@@ -84,12 +86,12 @@ void HistoryDialog::refill()
     for (const auto &entry : entries) {
         const auto &r = entry.request;
         const QString kind = r.isVideo() ? tr("Video %1×%2, %3 s").arg(r.width).arg(r.height).arg(r.durationS)
-                                         : r.count == 1 ? tr("1 image %1×%2").arg(r.width).arg(r.height)
-                                                        : tr("%3 images %1×%2").arg(r.width).arg(r.height).arg(r.count);
-        auto *item = new QListWidgetItem(tr("%1\n%2 · %3").arg(r.prompt, kind,
-                                                               QLocale().toString(entry.createdAt.toLocalTime(),
-                                                                                  QLocale::ShortFormat)),
-                                         m_list);
+            : r.count == 1               ? tr("1 image %1×%2").arg(r.width).arg(r.height)
+                                         : tr("%3 images %1×%2").arg(r.width).arg(r.height).arg(r.count);
+        auto *item = new QListWidgetItem(
+            tr("%1\n%2 · %3")
+                .arg(r.prompt, kind, QLocale().toString(entry.createdAt.toLocalTime(), QLocale::ShortFormat)),
+            m_list);
         item->setData(Qt::AccessibleTextRole, r.prompt);
         m_shown.append(r);
     }

@@ -8,7 +8,6 @@
 #include <QPainter>
 #include <QPinchGesture>
 #include <QtConcurrent>
-
 #include <cmath>
 
 namespace pygmi::ui {

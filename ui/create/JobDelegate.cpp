@@ -36,8 +36,7 @@ QColor stateColor(core::Generation::State state, const QPalette &palette)
 JobDelegate::JobDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
     , m_previews(40)
-{
-}
+{ }
 
 QString JobDelegate::stateText(const core::Generation &job)
 {
@@ -79,8 +78,8 @@ void JobDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
     const QRect r = option.rect.adjusted(2, 2, -2, -2);
     QPainterPath card;
     card.addRoundedRect(r, 6, 6);
-    painter->fillPath(card, selected ? pal.color(QPalette::Highlight).lighter(selected ? 100 : 100)
-                                     : pal.color(QPalette::Base));
+    painter->fillPath(
+        card, selected ? pal.color(QPalette::Highlight).lighter(selected ? 100 : 100) : pal.color(QPalette::Base));
     if (!selected) {
         painter->setPen(pal.color(QPalette::Mid));
         painter->drawPath(card);
@@ -97,7 +96,8 @@ void JobDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
         } else {
             QImage decoded;
             if (decoded.loadFromData(preview)) {
-                decoded = decoded.scaled(kThumb * 2, kThumb * 2, Qt::KeepAspectRatioByExpanding, Qt::SmoothTransformation);
+                decoded
+                    = decoded.scaled(kThumb * 2, kThumb * 2, Qt::KeepAspectRatioByExpanding, Qt::SmoothTransformation);
                 m_previews.insert(key, new QImage(decoded));
                 image = decoded;
             }
@@ -109,8 +109,8 @@ void JobDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
     if (!image.isNull()) {
         painter->setClipPath(thumbPath);
         const QRect src = QRect(QPoint(0, 0), QSize(kThumb, kThumb).scaled(image.size(), Qt::KeepAspectRatio));
-        painter->drawImage(thumb, image, src.translated((image.width() - src.width()) / 2,
-                                                        (image.height() - src.height()) / 2));
+        painter->drawImage(thumb, image,
+                           src.translated((image.width() - src.width()) / 2, (image.height() - src.height()) / 2));
         painter->setClipping(false);
     } else {
         painter->setPen(pal.color(QPalette::PlaceholderText));
@@ -151,8 +151,7 @@ void JobDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
     } else if (job.state == State::Failed || job.state == State::Blocked) {
         const QString reason = index.data(core::JobListModel::FailureTextRole).toString();
         painter->setPen(selected ? text : pal.color(QPalette::PlaceholderText));
-        painter->drawText(QRect(x, y, w, sfm.height() * 2), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                          reason);
+        painter->drawText(QRect(x, y, w, sfm.height() * 2), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, reason);
     } else {
         painter->setPen(selected ? text : pal.color(QPalette::PlaceholderText));
         const QString detail = job.request.isVideo()

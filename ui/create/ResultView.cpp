@@ -143,9 +143,8 @@ ResultView::ResultView(core::AssetCache *cache, QWidget *parent)
 
     connect(m_fit, &QToolButton::clicked, m_viewer, &ImageViewer::fitToWindow);
     connect(m_actual, &QToolButton::clicked, m_viewer, &ImageViewer::zoomToActualSize);
-    connect(m_viewer, &ImageViewer::zoomChanged, this, [this](double zoom) {
-        m_zoomLabel->setText(tr("%1%").arg(qRound(zoom * devicePixelRatioF() * 100)));
-    });
+    connect(m_viewer, &ImageViewer::zoomChanged, this,
+            [this](double zoom) { m_zoomLabel->setText(tr("%1%").arg(qRound(zoom * devicePixelRatioF() * 100))); });
     connect(m_copy, &QPushButton::clicked, this, &ResultView::copyCurrent);
     connect(m_save, &QPushButton::clicked, this, &ResultView::saveCurrent);
     connect(m_remix, &QPushButton::clicked, this, [this] {
@@ -215,9 +214,9 @@ void ResultView::showJob(const core::Generation &job, const QByteArray &preview)
     case State::Cancelled:
     case State::Succeeded:
         m_viewer->clear();
-        setPlaceholder(job.state == State::Cancelled ? tr("This job was cancelled.")
+        setPlaceholder(job.state == State::Cancelled       ? tr("This job was cancelled.")
                            : job.state == State::Succeeded ? tr("This job finished without results.")
-                                                            : tr("No results: see the reason in the jobs list."));
+                                                           : tr("No results: see the reason in the jobs list."));
         break;
     }
 }
@@ -284,19 +283,18 @@ void ResultView::openAsset(int index)
         QSignalBlocker blocker(m_strip);
         m_strip->setCurrentRow(index);
     }
-    m_info->setText(asset.isVideo()
-                        ? tr("%1 × %2, %3 s at %4 fps · seed %5 · %6")
-                              .arg(asset.width)
-                              .arg(asset.height)
-                              .arg(asset.durationS)
-                              .arg(asset.fps)
-                              .arg(asset.params.seed.value_or(0))
-                              .arg(asset.processedBy)
-                        : tr("%1 × %2 · seed %3 · %4")
-                              .arg(asset.width)
-                              .arg(asset.height)
-                              .arg(asset.params.seed.value_or(0))
-                              .arg(asset.processedBy));
+    m_info->setText(asset.isVideo() ? tr("%1 × %2, %3 s at %4 fps · seed %5 · %6")
+                                          .arg(asset.width)
+                                          .arg(asset.height)
+                                          .arg(asset.durationS)
+                                          .arg(asset.fps)
+                                          .arg(asset.params.seed.value_or(0))
+                                          .arg(asset.processedBy)
+                                    : tr("%1 × %2 · seed %3 · %4")
+                                          .arg(asset.width)
+                                          .arg(asset.height)
+                                          .arg(asset.params.seed.value_or(0))
+                                          .arg(asset.processedBy));
     m_status->hide();
     if (m_stack->currentWidget() != m_viewer || !m_viewer->isPreview())
         setPlaceholder(tr("Downloading the result…"));
@@ -355,7 +353,7 @@ void ResultView::saveCurrent()
     const core::Asset asset = *m_current;
     const QString source = m_currentPath;
     const QString folder = QStandardPaths::writableLocation(asset.isVideo() ? QStandardPaths::MoviesLocation
-                                                                             : QStandardPaths::PicturesLocation);
+                                                                            : QStandardPaths::PicturesLocation);
     const QString base = tr("pygmi-%1-%2").arg(asset.generationId.left(8)).arg(asset.index + 1);
     QString target;
     if (asset.isVideo()) {

@@ -3,7 +3,6 @@
 #include "generation/GenerationTypes.h"
 
 #include <QWidget>
-
 #include <optional>
 
 class QCheckBox;

@@ -21,10 +21,7 @@ namespace {
 QString formatTime(qint64 ms)
 {
     const qint64 s = ms / 1000;
-    return QStringLiteral("%1:%2.%3")
-        .arg(s / 60)
-        .arg(s % 60, 2, 10, QLatin1Char('0'))
-        .arg((ms % 1000) / 100);
+    return QStringLiteral("%1:%2.%3").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0')).arg((ms % 1000) / 100);
 }
 
 // Text glyphs rather than the style's media icons: those are black, invisible on a dark theme.
