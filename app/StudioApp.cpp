@@ -15,11 +15,13 @@
 #include "privacy/ConsentManager.h"
 #include "session/SecretStore.h"
 #include "session/SessionManager.h"
+#include "sso/SsoService.h"
 #include "telemetry/Telemetry.h"
 #include "theme/Theme.h"
 #include "welcome/WelcomeWindow.h"
 
 #include <QApplication>
+#include <QDesktopServices>
 #include <QDir>
 #include <QIcon>
 #include <QJsonObject>
@@ -67,6 +69,7 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
           this))
     , m_cache(new core::AssetCache(
           m_api, QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/assets"), this))
+    , m_sso(new core::SsoService(m_api, m_session, this))
     , m_gallery(new core::GalleryService(m_api, this))
     // Thumbnails and pages: a cache (losing it loses nothing the server has).
     , m_galleryCache(new core::GalleryCache(
@@ -78,6 +81,8 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
 {
     m_startClock.start();
     m_theme->apply();
+    // Single sign-on uses the system browser, never an embedded web view (RFC 8252).
+    m_sso->setBrowserOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); });
     wirePrivacy();
     // Live updates and the list of generators exist only while someone is signed in.
     connect(m_session, &core::SessionManager::stateChanged, this, [this](core::SessionManager::State state) {
@@ -223,6 +228,7 @@ void StudioApp::replaceWindow(QWidget *previous, QWidget *next)
 void StudioApp::showWelcome(const QString &notice)
 {
     auto *welcome = new ui::WelcomeWindow(m_session, m_api);
+    welcome->setSso(m_sso);
     const QSettings settings;
     const QString choice = settings.value(kChoiceKey).toString();
     welcome->setRememberedServer(QUrl(settings.value(kServerUrlKey).toString()),
@@ -257,6 +263,7 @@ void StudioApp::showMain()
     auto *main = new ui::MainWindow(m_session, m_theme);
     main->setCreateServices({ m_generations, m_providers, m_events, m_jobs, m_history, m_cache });
     main->setGalleryServices({ m_gallery, m_galleryCache, m_thumbnailLoader, m_events, m_cache });
+    main->setSso(m_sso);
     const QSettings settings;
     const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
     if (!geometry.isEmpty())

@@ -30,6 +30,7 @@ class Telemetry;
 class LocalServerSupervisor;
 class SecretStore;
 class SessionManager;
+class SsoService;
 } // namespace pygmi::core
 
 namespace pygmi::ui {
@@ -68,6 +69,8 @@ public:
     core::ApiClient *api() const { return m_api; }
     core::SecretStore *secrets() const { return m_secrets; }
     core::SessionManager *session() const { return m_session; }
+    // Single sign-on; tests replace its browser opener.
+    core::SsoService *sso() const { return m_sso; }
     core::LocalServerSupervisor *localServer() const { return m_supervisor; }
     core::ConsentManager *consent() const { return m_consent; }
     core::Telemetry *telemetry() const { return m_telemetry; }
@@ -113,6 +116,7 @@ private:
     core::ApiClient *m_api;
     core::SecretStore *m_secrets;
     core::SessionManager *m_session;
+    core::SsoService *m_sso;
     core::LocalServerSupervisor *m_supervisor = nullptr;
     core::GenerationService *m_generations;
     core::ProviderCatalog *m_providers;

@@ -101,10 +101,136 @@
     </message>
 </context>
 <context>
+    <name>pygmi::ui::BrowserWaitWidget</name>
+    <message>
+        <source>Copy link</source>
+        <translation>Salin tautan</translation>
+    </message>
+    <message>
+        <source>Browser did not open?</source>
+        <translation>Peramban tidak terbuka?</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser</source>
+        <translation>Menunggu peramban</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Sisa waktu</translation>
+    </message>
+    <message>
+        <source>Sign-in link</source>
+        <translation>Tautan masuk</translation>
+    </message>
+    <message>
+        <source>Cancel sign-in</source>
+        <translation>Batalkan proses masuk</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Tersalin</translation>
+    </message>
+    <message>
+        <source>Signing you in…</source>
+        <translation>Sedang memasukkan Anda…</translation>
+    </message>
+    <message>
+        <source>Continue in your browser: sign in with %1 there, then come back here.</source>
+        <translation>Lanjutkan di peramban: masuk dengan %1 di sana, lalu kembali ke sini.</translation>
+    </message>
+    <message>
+        <source>No browser opened. Copy this link into your browser to sign in with %1.</source>
+        <translation>Tidak ada peramban yang terbuka. Salin tautan ini ke peramban Anda untuk masuk dengan %1.</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser (%1:%2 left)</source>
+        <translation>Menunggu peramban (sisa %1:%2)</translation>
+    </message>
+</context>
+<context>
     <name>pygmi::ui::ComingSoonPage</name>
     <message>
         <source>Coming soon.</source>
         <translation>Segera hadir.</translation>
+    </message>
+</context>
+<context>
+    <name>pygmi::ui::ConnectedSignInsBox</name>
+    <message>
+        <source>Connected sign-ins</source>
+        <translation>Akun masuk yang terhubung</translation>
+    </message>
+    <message>
+        <source>No identity provider is connected. You sign in with your email and password.</source>
+        <translation>Belum ada penyedia identitas yang terhubung. Anda masuk dengan email dan kata sandi.</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Hubungkan</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Putuskan</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Penyedia</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Akun</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Terakhir dipakai</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>Kolom</translation>
+    </message>
+    <message>
+        <source>Identity provider to connect</source>
+        <translation>Penyedia identitas yang akan dihubungkan</translation>
+    </message>
+    <message>
+        <source>Connect a sign-in</source>
+        <translation>Hubungkan akun masuk</translation>
+    </message>
+    <message>
+        <source>Disconnect the selected sign-in</source>
+        <translation>Putuskan akun masuk yang dipilih</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Belum pernah</translation>
+    </message>
+    <message>
+        <source>No identity provider is connected.</source>
+        <translation>Belum ada penyedia identitas yang terhubung.</translation>
+    </message>
+    <message>
+        <source>This is the only way to sign in to your account. Connect another sign-in first.</source>
+        <translation>Ini satu-satunya cara masuk ke akun Anda. Hubungkan akun masuk lain terlebih dahulu.</translation>
+    </message>
+    <message>
+        <source>%1 is now connected. You can use it to sign in.</source>
+        <translation>%1 sekarang terhubung. Anda dapat memakainya untuk masuk.</translation>
+    </message>
+    <message>
+        <source>Disconnect %1?</source>
+        <translation>Putuskan %1?</translation>
+    </message>
+    <message>
+        <source>You will no longer be able to sign in with %1. You can connect it again later.</source>
+        <translation>Anda tidak akan bisa lagi masuk dengan %1. Anda dapat menghubungkannya lagi nanti.</translation>
+    </message>
+    <message>
+        <source>%1 was disconnected.</source>
+        <translation>%1 telah diputuskan.</translation>
     </message>
 </context>
 <context>
@@ -372,6 +498,108 @@ Versi %2, berlaku sejak %3
     <message>
         <source>For this session only: no keychain is available, so you will have to sign in again next time</source>
         <translation>Hanya untuk sesi ini: tidak ada gantungan kunci, jadi Anda harus masuk lagi lain kali</translation>
+    </message>
+</context>
+<context>
+    <name>pygmi::ui::SsoAccountPage</name>
+    <message>
+        <source>I have read and accept this notice</source>
+        <translation>Saya telah membaca dan menerima pemberitahuan ini</translation>
+    </message>
+    <message>
+        <source>Create account</source>
+        <translation>Buat akun</translation>
+    </message>
+    <message>
+        <source>Finish creating your account</source>
+        <translation>Selesaikan pembuatan akun Anda</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>Nama tampilan</translation>
+    </message>
+    <message>
+        <source>&amp;Display name</source>
+        <translation>&amp;Nama tampilan</translation>
+    </message>
+    <message>
+        <source>Date of &amp;birth</source>
+        <translation>Tanggal &amp;lahir</translation>
+    </message>
+    <message>
+        <source>Pygmi is for people aged 13 or over. Your date of birth is checked once and not stored.</source>
+        <translation>Pygmi untuk orang berusia 13 tahun ke atas. Tanggal lahir Anda diperiksa sekali dan tidak disimpan.</translation>
+    </message>
+    <message>
+        <source>Read the notice</source>
+        <translation>Baca pemberitahuan</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Kembali</translation>
+    </message>
+    <message>
+        <source>terms and privacy notice</source>
+        <translation>ketentuan dan pemberitahuan privasi</translation>
+    </message>
+    <message>
+        <source>Terms and privacy: %1.</source>
+        <translation>Ketentuan dan privasi: %1.</translation>
+    </message>
+    <message>
+        <source>Terms and privacy: %1, version %2.</source>
+        <translation>Ketentuan dan privasi: %1, versi %2.</translation>
+    </message>
+    <message>
+        <source>I have read and accept the %1.</source>
+        <translation>Saya telah membaca dan menerima %1.</translation>
+    </message>
+    <message>
+        <source>I have read and accept the %1 (version %2).</source>
+        <translation>Saya telah membaca dan menerima %1 (versi %2).</translation>
+    </message>
+    <message>
+        <source>You signed in with %1. There is no Pygmi account for you on this server yet: confirm your age and accept the notice to create one.</source>
+        <translation>Anda masuk dengan %1. Belum ada akun Pygmi untuk Anda di server ini: konfirmasi usia Anda dan terima pemberitahuan untuk membuatnya.</translation>
+    </message>
+    <message>
+        <source>You signed in with %1 as %2. There is no Pygmi account for you on this server yet: confirm your age and accept the notice to create one.</source>
+        <translation>Anda masuk dengan %1 sebagai %2. Belum ada akun Pygmi untuk Anda di server ini: konfirmasi usia Anda dan terima pemberitahuan untuk membuatnya.</translation>
+    </message>
+    <message>
+        <source>Enter a display name.</source>
+        <translation>Masukkan nama tampilan.</translation>
+    </message>
+    <message>
+        <source>Enter your date of birth.</source>
+        <translation>Masukkan tanggal lahir Anda.</translation>
+    </message>
+    <message>
+        <source>Enter a real date: day, month and year.</source>
+        <translation>Masukkan tanggal yang benar: hari, bulan, dan tahun.</translation>
+    </message>
+    <message>
+        <source>Read and accept the notice to continue.</source>
+        <translation>Baca dan terima pemberitahuan untuk melanjutkan.</translation>
+    </message>
+</context>
+<context>
+    <name>pygmi::ui::SsoPanel</name>
+    <message>
+        <source>Single sign-on</source>
+        <translation>Masuk dengan penyedia identitas</translation>
+    </message>
+    <message>
+        <source>or</source>
+        <translation>atau</translation>
+    </message>
+    <message>
+        <source>Single sign-on problem</source>
+        <translation>Masalah saat masuk dengan penyedia identitas</translation>
+    </message>
+    <message>
+        <source>Continue with %1</source>
+        <translation>Lanjutkan dengan %1</translation>
     </message>
 </context>
 <context>
@@ -663,6 +891,10 @@ Versi %2, berlaku sejak %3
     <message>
         <source>I have read and accept the %1 (version %2).</source>
         <translation>Saya telah membaca dan menerima %1 (versi %2).</translation>
+    </message>
+    <message>
+        <source>There is already an account for %1 on this server. Sign in to it (with your password, or the way you signed in before) to connect %2; next time you can use either.</source>
+        <translation>Sudah ada akun untuk %1 di server ini. Masuk ke akun itu (dengan kata sandi Anda, atau cara Anda masuk sebelumnya) untuk menghubungkan %2; lain kali Anda dapat memakai keduanya.</translation>
     </message>
 </context>
 </TS>

@@ -196,6 +196,17 @@ void ApiClient::send(const ApiRequest &request, QObject *context, Callback done)
     dispatch(pending);
 }
 
+bool ApiClient::applyCommonHeaders(QNetworkRequest &request, bool authenticated) const
+{
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("PygmiStudio/" PYGMI_VERSION));
+    if (authenticated)
+        request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
+    const bool gpc = m_policy && m_policy->sendsGpc();
+    if (gpc)
+        request.setRawHeader("Sec-GPC", "1");
+    return gpc;
+}
+
 void ApiClient::recordActivity(const ApiRequest &request, bool sent, bool gpc)
 {
     NetworkActivity entry;
@@ -267,10 +278,14 @@ QNetworkRequest ApiClient::webSocketRequest(const QString &path)
     QUrl url = urlFor(path);
     url.setScheme(url.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
     QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("PygmiStudio/" PYGMI_VERSION));
-    if (!m_accessToken.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
+    // The live-update socket is necessary for the app to work; it still carries the same
+    // headers and shows up in the network activity list like every other request.
+    ApiRequest described;
+    described.path = path;
+    described.purpose = Purpose::Necessary;
+    const bool gpc = applyCommonHeaders(request, !m_accessToken.isEmpty());
     ++m_requestCount;
+    recordActivity(described, true, gpc);
     qCDebug(lcApi) << "WebSocket" << path.section(u'?', 0, 0);
     return request;
 }
@@ -295,15 +310,9 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
     QNetworkRequest request(urlFor(r.path));
     request.setTransferTimeout(r.timeoutMs);
     request.setRawHeader("Accept", "application/json");
-    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("PygmiStudio/" PYGMI_VERSION));
-    pending->tokenUsed.clear();
-    if (r.authenticated && !m_accessToken.isEmpty()) {
-        pending->tokenUsed = m_accessToken;
-        request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
-    }
-    const bool gpc = m_policy && m_policy->sendsGpc();
-    if (gpc)
-        request.setRawHeader("Sec-GPC", "1");
+    const bool authenticated = r.authenticated && !m_accessToken.isEmpty();
+    pending->tokenUsed = authenticated ? m_accessToken : QString();
+    const bool gpc = applyCommonHeaders(request, authenticated);
     QByteArray body;
     if (!r.rawBody.isEmpty()) {
         body = r.rawBody;

@@ -133,6 +133,9 @@ private:
     const NetworkPolicy *m_policy = nullptr;
     QList<NetworkActivity> m_activity;
     void recordActivity(const ApiRequest &request, bool sent, bool gpc);
+    // User agent, bearer token and Sec-GPC: the headers every request and the WebSocket share.
+    // Returns whether Sec-GPC was added.
+    bool applyCommonHeaders(QNetworkRequest &request, bool authenticated) const;
 };
 
 } // namespace pygmi::core

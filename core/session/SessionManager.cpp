@@ -177,6 +177,14 @@ void SessionManager::signUp(const SignUpForm &form, QObject *context, Done done)
     });
 }
 
+void SessionManager::acceptRemoteSession(const QJsonObject &session, QObject *context, Done done)
+{
+    ServerProfile profile;
+    profile.kind = ServerProfile::Kind::Remote;
+    profile.url = m_api->baseUrl();
+    acceptSession(session, profile, guarded(context, std::move(done)));
+}
+
 void SessionManager::requestPasswordReset(const QString &email, QObject *context, Done done)
 {
     const QJsonObject body { { QStringLiteral("email"), email.trimmed() } };

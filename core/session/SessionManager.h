@@ -81,6 +81,9 @@ public:
     void requestPasswordReset(const QString &email, QObject *context, Done done);
     void resetPassword(const QString &email, const QString &code, const QString &newPassword, QObject *context,
                        Done done);
+    // Takes a Session answer that another sign-in route produced (single sign-on) for the
+    // remote server at ApiClient's base URL: tokens, keychain and profile as for signIn().
+    void acceptRemoteSession(const QJsonObject &session, QObject *context, Done done);
     void verifyEmail(const QString &code, QObject *context, Done done);
     void resendVerification(QObject *context, Done done);
 

@@ -28,6 +28,8 @@
 #include "mail/MailOutbox.h"
 #include "moderation/ModerationPolicy.h"
 #include "notice/PrivacyNotice.h"
+#include "sso/SsoEndpoints.h"
+#include "sso/SsoStore.h"
 #include "sketch/SketchProvider.h"
 #include "storage/BlobStore.h"
 #include "storage/Database.h"
@@ -35,6 +37,7 @@
 #include "telemetry/TelemetryEndpoints.h"
 
 #include <QDir>
+#include <QUrl>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -55,6 +58,12 @@ int ServerApp::run()
     QString error;
     PrivacyNotice notice;
     if (!notice.load(m_options.noticeFiles, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 2;
+    }
+    std::vector<OidcProviderConfig> oidcProviders;
+    if (!m_options.oidcConfigFile.isEmpty()
+        && !OidcProviderConfig::loadFile(m_options.oidcConfigFile, &oidcProviders, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 2;
     }
@@ -93,6 +102,9 @@ int ServerApp::run()
     AuthEndpoints auth({ m_options.localMode, m_options.accessTtlSeconds, 30LL * 24 * 3600 }, store, hasher, throttle,
                        outbox, notice, clock);
     auth.registerRoutes(router);
+    const SsoStore ssoStore(database);
+    SsoEndpoints sso(oidcProviders, m_options.localMode, auth, store, ssoStore, notice, clock);
+    sso.registerRoutes(router);
     const ConsentStore consentStore(database, signer);
     ConsentEndpoints consent({ std::int64_t(m_options.reconsentDays) * 24 * 3600 * 1000 }, consentStore, signer, auth,
                              notice, clock);
@@ -136,6 +148,7 @@ int ServerApp::run()
     settings.ioThreads = m_options.ioThreads;
     settings.requestTimeout = std::chrono::milliseconds(m_options.requestTimeoutMs);
     settings.idleTimeout = std::chrono::milliseconds(m_options.idleTimeoutMs);
+    settings.maxConnections = m_options.maxConnections;
     settings.tlsCertificateFile = m_options.tlsCertificateFile;
     settings.tlsKeyFile = m_options.tlsKeyFile;
     settings.requestLog = requestLog.isOpen() ? &requestLog : nullptr;
@@ -147,6 +160,12 @@ int ServerApp::run()
         return 1;
     }
 
+    const QString host = m_options.host.contains(u':') ? u'[' + m_options.host + u']' : m_options.host;
+    const QString listeningUrl = QStringLiteral("%1://%2:%3")
+                                     .arg(server.isTls() ? QStringLiteral("https") : QStringLiteral("http"), host)
+                                     .arg(server.port());
+    sso.setPublicUrl(QUrl(m_options.publicUrl.isEmpty() ? listeningUrl : m_options.publicUrl));
+
     boost::asio::io_context signalIo;
     boost::asio::signal_set stopSignals(signalIo, SIGINT, SIGTERM);
     stopSignals.async_wait([](const boost::system::error_code &, int signal) {
@@ -157,7 +176,6 @@ int ServerApp::run()
     if (m_options.exitWithStdin)
         StdinWatcher::start();
 
-    const QString host = m_options.host.contains(u':') ? u'[' + m_options.host + u']' : m_options.host;
     // The supervisor (and TestServer) wait for exactly this line.
     std::printf("listening on %s://%s:%u\n", server.isTls() ? "https" : "http", qPrintable(host),
                 static_cast<unsigned>(server.port()));

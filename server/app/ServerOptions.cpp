@@ -65,6 +65,10 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption idleTimeoutOption(QStringLiteral("idle-timeout-ms"),
                                                QStringLiteral("Keep-alive idle time (default 60000)."),
                                                QStringLiteral("MS"));
+    const QCommandLineOption maxConnectionsOption(
+        QStringLiteral("max-connections"),
+        QStringLiteral("Open connections allowed at once; more are closed at once (default 1000)."),
+        QStringLiteral("N"));
     const QCommandLineOption ioThreadsOption(QStringLiteral("io-threads"),
                                              QStringLiteral("Network threads (default 2)."), QStringLiteral("N"));
     const QCommandLineOption workersOption(QStringLiteral("workers"),
@@ -73,6 +77,14 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption addressLimitOption(
         QStringLiteral("login-address-limit"),
         QStringLiteral("Failed sign-ins allowed per client address per 15 minutes (default 30)."), QStringLiteral("N"));
+    const QCommandLineOption oidcOption(QStringLiteral("oidc-config"),
+                                        QStringLiteral("Single sign-on providers: a JSON list of {id, display_name, "
+                                                       "icon, issuer, client_id, client_secret, scopes}."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption publicUrlOption(QStringLiteral("public-url"),
+                                             QStringLiteral("The address clients use to reach this server, e.g. "
+                                                            "https://pygmi.example (default: the listen address)."),
+                                             QStringLiteral("URL"));
     const QCommandLineOption sketchStepOption(
         QStringLiteral("sketch-step-ms"),
         QStringLiteral("Delay per step of the offline sketch engine, so progress is visible (default 60; 0: instant)."),
@@ -111,6 +123,7 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
                         noticeOption,
                         requestTimeoutOption,
                         idleTimeoutOption,
+                        maxConnectionsOption,
                         ioThreadsOption,
                         workersOption,
                         addressLimitOption,
@@ -121,7 +134,9 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
                         moderationOption,
                         locationOption,
                         reconsentOption,
-                        requestLogOption });
+                        requestLogOption,
+                        oidcOption,
+                        publicUrlOption });
     parser.addOption(sweepOption);
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
@@ -175,12 +190,15 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     behindProxy = parser.isSet(proxyOption);
     testClock = parser.isSet(testClockOption);
     exitWithStdin = parser.isSet(stdinOption);
+    oidcConfigFile = parser.value(oidcOption);
+    publicUrl = parser.value(publicUrlOption);
     noticeFiles = parser.values(noticeOption);
     noticeFile = noticeFiles.value(0);
     requestLogFile = parser.value(requestLogOption);
     int accessTtl = static_cast<int>(accessTtlSeconds);
     if (!positiveInt(accessTtlOption, &accessTtl, 1) || !positiveInt(requestTimeoutOption, &requestTimeoutMs, 100)
-        || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100) || !positiveInt(ioThreadsOption, &ioThreads, 1)
+        || !positiveInt(idleTimeoutOption, &idleTimeoutMs, 100)
+        || !positiveInt(maxConnectionsOption, &maxConnections, 1) || !positiveInt(ioThreadsOption, &ioThreads, 1)
         || !positiveInt(workersOption, &workerThreads, 1) || !positiveInt(addressLimitOption, &loginAddressLimit, 1)
         || !positiveInt(sketchStepOption, &sketchStepMs, 0)
         || !positiveInt(generationWorkersOption, &generationWorkers, 1)

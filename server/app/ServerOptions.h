@@ -26,9 +26,12 @@ struct ServerOptions
     QString requestLogFile; // --request-log: method, path and Sec-GPC of every request (tests, audits)
     int requestTimeoutMs = 15000;
     int idleTimeoutMs = 60000;
+    int maxConnections = 1000;
     int ioThreads = 2;
     int workerThreads = 4;
     int loginAddressLimit = 30; // failed sign-ins per client address per 15 minutes
+    QString oidcConfigFile; // identity providers for single sign-on (JSON list)
+    QString publicUrl; // how clients and providers reach this server; default: the listen address
     int sketchStepMs = 60; // delay per sketch render step, so progress is visible; 0 in tests
     int generationWorkers = 2;
     int maxJobsPerUser = 8; // queued + running

@@ -12,6 +12,7 @@
 
 namespace pygmi::server {
 
+class JsonBody;
 class Clock;
 class LoginThrottle;
 class MailOutbox;
@@ -46,6 +47,16 @@ public:
     std::optional<HttpResponse> authenticate(const HttpRequest &request, Caller *caller,
                                              bool allowExpired = false) const;
 
+    // For other sign-in routes (single sign-on) that end in the same Session answer.
+    AuthStore::TokenLifetimes lifetimes() const;
+    HttpResponse sessionResponse(int status, const AuthStore::Tokens &tokens, const AuthStore::User &user) const;
+    // The profile every new account gives, whichever way it is made (email, this computer or
+    // single sign-on): display_name, birth_date (checked for the minimum age on the server's
+    // clock, never stored) and accepted_notice_version. Reads them from `body`, records field
+    // errors there, and returns the display name to store (empty when it was refused).
+    QString readNewProfile(JsonBody &body) const;
+    static QJsonObject userJson(const AuthStore::User &user);
+
 private:
     HttpResponse signup(const HttpRequest &request);
     HttpResponse login(const HttpRequest &request);
@@ -59,9 +70,6 @@ private:
     HttpResponse localSetup(const HttpRequest &request);
     HttpResponse localLogin(const HttpRequest &request);
 
-    AuthStore::TokenLifetimes lifetimes() const;
-    HttpResponse sessionResponse(int status, const AuthStore::Tokens &tokens, const AuthStore::User &user) const;
-    static QJsonObject userJson(const AuthStore::User &user);
     void sendVerificationCode(const AuthStore::User &user) const;
     void sendResetCode(const AuthStore::User &user) const;
     // Seconds until another mail of `kind` may go to `userId`, 0 if now (and records the send).

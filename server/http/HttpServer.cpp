@@ -56,6 +56,7 @@ HttpServer::HttpServer(Settings settings, const Router &router, WorkerPool &work
     m_impl->sessionContext->requestLog = m_impl->settings.requestLog;
     m_impl->sessionContext->requestTimeout = m_impl->settings.requestTimeout;
     m_impl->sessionContext->idleTimeout = m_impl->settings.idleTimeout;
+    m_impl->sessionContext->maxConnections = m_impl->settings.maxConnections;
 }
 
 HttpServer::~HttpServer()

@@ -24,6 +24,8 @@ public:
         int ioThreads = 2;
         std::chrono::milliseconds requestTimeout { 15000 };
         std::chrono::milliseconds idleTimeout { 60000 };
+        // Open connections (HTTP and WebSocket) at once; more are closed at accept.
+        int maxConnections = 1000;
         QString tlsCertificateFile; // both empty: plain HTTP
         QString tlsKeyFile;
         RequestLog *requestLog = nullptr; // not owned

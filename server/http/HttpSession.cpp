@@ -61,10 +61,11 @@ class WebSocketConnection : public WebSocketPeer, public std::enable_shared_from
 public:
     using Request = http::request<http::string_body>;
 
-    WebSocketConnection(Stream stream, Request request, WebSocketAccept accept)
+    WebSocketConnection(Stream stream, Request request, WebSocketAccept accept, std::shared_ptr<void> slot)
         : m_ws(std::move(stream))
         , m_request(std::move(request))
         , m_accept(std::move(accept))
+        , m_slot(std::move(slot))
     { }
 
     void run(std::chrono::milliseconds handshakeTimeout)
@@ -193,6 +194,7 @@ private:
     beast::websocket::stream<Stream> m_ws;
     Request m_request;
     WebSocketAccept m_accept;
+    std::shared_ptr<void> m_slot; // this connection's place under HttpSessionContext::maxConnections
     beast::flat_buffer m_readBuffer;
     mutable std::mutex m_mutex;
     std::deque<std::string> m_queue;
@@ -209,10 +211,12 @@ template<class Stream> class Connection : public std::enable_shared_from_this<Co
 public:
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-    Connection(Stream stream, std::shared_ptr<const HttpSessionContext> context, std::string remote)
+    Connection(Stream stream, std::shared_ptr<const HttpSessionContext> context, std::string remote,
+               std::shared_ptr<void> slot)
         : m_stream(std::move(stream))
         , m_context(std::move(context))
         , m_remote(std::move(remote))
+        , m_slot(std::move(slot))
     { }
 
     void run()
@@ -370,7 +374,7 @@ private:
         }
         qCInfo(lcHttp).noquote() << QString::fromStdString(m_logTarget) << 101 << m_timer.elapsed() << "ms";
         auto socket = std::make_shared<WebSocketConnection<Stream>>(std::move(m_stream), m_parser->release(),
-                                                                    std::move(accept));
+                                                                    std::move(accept), m_slot);
         socket->run(m_context->requestTimeout);
     }
 
@@ -505,6 +509,7 @@ private:
     Stream m_stream;
     std::shared_ptr<const HttpSessionContext> m_context;
     std::string m_remote;
+    std::shared_ptr<void> m_slot; // this connection's place under HttpSessionContext::maxConnections
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     std::shared_ptr<http::response<http::string_body>> m_response;
@@ -528,14 +533,25 @@ void HttpSession::start(tcp::socket socket, ssl::context *tls, std::shared_ptr<c
     beast::error_code ec;
     const auto endpoint = socket.remote_endpoint(ec);
     std::string remote = ec ? std::string("unknown") : endpoint.address().to_string();
+    if (context->openConnections.fetch_add(1) >= context->maxConnections) {
+        context->openConnections.fetch_sub(1);
+        qCWarning(lcHttp) << "connection limit reached; closing a new connection";
+        socket.close(ec);
+        return;
+    }
+    // Answers and events are small and written whole: send them at once rather than let Nagle's
+    // algorithm wait for the client's delayed acknowledgement.
+    socket.set_option(tcp::no_delay(true), ec);
+    // Released when the last object that carries the connection (HTTP or WebSocket) is destroyed.
+    std::shared_ptr<void> slot(nullptr, [context](void *) { context->openConnections.fetch_sub(1); });
     if (tls) {
         using TlsStream = beast::ssl_stream<beast::tcp_stream>;
         std::make_shared<Connection<TlsStream>>(TlsStream(beast::tcp_stream(std::move(socket)), *tls),
-                                                std::move(context), std::move(remote))
+                                                std::move(context), std::move(remote), std::move(slot))
             ->run();
     } else {
         std::make_shared<Connection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), std::move(context),
-                                                        std::move(remote))
+                                                        std::move(remote), std::move(slot))
             ->run();
     }
 }

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -22,6 +23,10 @@ struct HttpSessionContext
     std::chrono::milliseconds requestTimeout { 15000 };
     // How long a kept-alive connection may sit idle before its next request starts.
     std::chrono::milliseconds idleTimeout { 60000 };
+    // A cap on open connections, so that many idle clients cannot use up the descriptors that
+    // everyone else needs. Each connection holds a slot until its last object is gone.
+    int maxConnections = 1000;
+    mutable std::atomic<int> openConnections { 0 };
 };
 
 // One client connection: reads requests with limits and timeouts, routes them on the header,

@@ -222,6 +222,50 @@ const std::vector<Migration> &migrations()
               " events_deleted BIGINT NOT NULL,"
               " requested_at BIGINT NOT NULL)",
           } },
+        { 4,
+          "single sign-on identities",
+          {
+              // Of an ID token only issuer, subject, a verified email and a name are kept.
+              "CREATE TABLE sso_identities ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " provider_id TEXT NOT NULL,"
+              " issuer TEXT NOT NULL,"
+              " subject TEXT NOT NULL,"
+              " email TEXT,"
+              " name TEXT,"
+              " created_at BIGINT NOT NULL,"
+              " last_used_at BIGINT,"
+              " UNIQUE (issuer, subject))",
+              "CREATE INDEX sso_identities_user ON sso_identities(user_id)",
+              // One browser round trip; short-lived, single use, deleted once expired.
+              "CREATE TABLE sso_attempts ("
+              " id TEXT PRIMARY KEY,"
+              " state_hash TEXT NOT NULL UNIQUE,"
+              " provider_id TEXT NOT NULL,"
+              " nonce TEXT NOT NULL,"
+              " provider_verifier TEXT NOT NULL,"
+              " app_redirect_uri TEXT NOT NULL,"
+              " app_state TEXT NOT NULL,"
+              " app_code_challenge TEXT NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL,"
+              " used_at BIGINT)",
+              // kind: code (the app's one-time code) | pending (sign-up or link to confirm).
+              "CREATE TABLE sso_grants ("
+              " token_hash TEXT PRIMARY KEY,"
+              " kind TEXT NOT NULL CHECK (kind IN ('code', 'pending')),"
+              " provider_id TEXT NOT NULL,"
+              " issuer TEXT NOT NULL,"
+              " subject TEXT NOT NULL,"
+              " email TEXT,"
+              " name TEXT,"
+              " redirect_uri TEXT,"
+              " code_challenge TEXT,"
+              " created_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL,"
+              " used_at BIGINT)",
+          } },
         { 5,
           "gallery: favourites, titles, thumbnails and prompt search",
           {

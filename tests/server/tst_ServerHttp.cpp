@@ -41,6 +41,7 @@ private slots:
     void expectContinueIsAnswered();
     void slowClientDoesNotBlockOthers();
     void idleConnectionIsClosed();
+    void connectionCapProtectsTheServer();
     void refusesPublicAddressWithoutTls();
     void servesTls();
     void exitsWhenStdinCloses();
@@ -276,6 +277,36 @@ void TestServerHttp::idleConnectionIsClosed()
     timer.start();
     QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 6000);
     QVERIFY(timer.elapsed() > 1500); // idle timeout is 2.5 s
+}
+
+void TestServerHttp::connectionCapProtectsTheServer()
+{
+    // With room for three connections, three idle clients fill it: a fourth is closed at once
+    // without an answer; when one idle client leaves, new clients are served again.
+    TestServer capped;
+    QVERIFY2(capped.start({ QStringLiteral("--max-connections"), QStringLiteral("3") }),
+             qPrintable(capped.errorString()));
+    const auto port = static_cast<quint16>(capped.url().port());
+    std::vector<std::unique_ptr<QTcpSocket>> idle;
+    for (int i = 0; i < 3; ++i) {
+        idle.push_back(std::make_unique<QTcpSocket>());
+        idle.back()->connectToHost(capped.url().host(), port);
+        QVERIFY(idle.back()->waitForConnected(3000));
+    }
+    QTest::qWait(200); // let the server accept all three
+    QTcpSocket extra;
+    extra.connectToHost(capped.url().host(), port);
+    QVERIFY(extra.waitForConnected(3000));
+    extra.write("GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(extra.state(), QAbstractSocket::UnconnectedState, 5000);
+    QVERIFY(!extra.readAll().startsWith("HTTP/1.1 200"));
+
+    idle.front()->disconnectFromHost();
+    idle.erase(idle.begin());
+    QTRY_VERIFY_WITH_TIMEOUT(ServerApi::rawExchange(capped.url(), "GET /healthz HTTP/1.1\r\nHost: test\r\n"
+                                                                  "Connection: close\r\n\r\n")
+                                 .startsWith("HTTP/1.1 200"),
+                             5000);
 }
 
 static int runServerExpectingExit(const QStringList &args, QByteArray *output)

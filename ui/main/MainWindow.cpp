@@ -183,6 +183,7 @@ QWidget *MainWindow::buildPage(Section section)
     }
     m_settings = new SettingsPage(m_session, m_theme, m_pages);
     m_settings->setKeychainPersistent(m_persistent);
+    m_settings->setSso(m_sso);
     connect(m_settings, &SettingsPage::signOutRequested, this, &MainWindow::requestSignOut);
     connect(m_settings, &SettingsPage::switchServerRequested, this, &MainWindow::requestSwitchServer);
     if (m_galleryServices.isComplete())
@@ -340,6 +341,13 @@ void MainWindow::setLocalServerState(LocalServerState state, const QString &deta
         break;
     }
     }
+}
+
+void MainWindow::setSso(core::SsoService *sso)
+{
+    m_sso = sso;
+    if (m_settings)
+        m_settings->setSso(sso);
 }
 
 void MainWindow::setKeychainPersistent(bool persistent)

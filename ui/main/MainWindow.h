@@ -17,6 +17,7 @@ namespace pygmi::core {
 class ApiClient;
 class ConsentManager;
 class SessionManager;
+class SsoService;
 class Telemetry;
 } // namespace pygmi::core
 
@@ -51,6 +52,8 @@ public:
     void setRestoringProfile(const core::ServerProfile &profile);
     void setLocalServerState(LocalServerState state, const QString &detail = {});
     void setKeychainPersistent(bool persistent);
+    // Single sign-on: Settings shows the account's connected sign-ins.
+    void setSso(core::SsoService *sso);
     // A problem reaching the server at start-up (empty text clears it).
     void setConnectionProblem(const QString &text);
     // The services of the Create page (it shows a placeholder until they are given).
@@ -101,6 +104,7 @@ private:
     GalleryServices m_galleryServices;
     std::optional<core::ServerProfile> m_restoring;
     bool m_persistent = true;
+    core::SsoService *m_sso = nullptr;
     bool m_restartedOnce = false;
 };
 

@@ -1,6 +1,7 @@
 #include "settings/SettingsPage.h"
 
 #include "session/SessionManager.h"
+#include "sso/ConnectedSignInsBox.h"
 #include "theme/Theme.h"
 
 #include <QComboBox>
@@ -59,6 +60,7 @@ SettingsPage::SettingsPage(core::SessionManager *session, Theme *theme, QWidget 
     auto *accountLayout = new QVBoxLayout(account);
     accountLayout->addLayout(accountForm);
     accountLayout->addLayout(accountButtons);
+    m_accountSlot = accountLayout;
 
     auto *appearance = new QGroupBox(tr("Appearance"), this);
     appearance->setObjectName(QStringLiteral("appearanceGroup"));
@@ -117,6 +119,16 @@ void SettingsPage::setKeychainPersistent(bool persistent)
 {
     m_persistent = persistent;
     updateAccount();
+}
+
+void SettingsPage::setSso(core::SsoService *sso)
+{
+    if (m_connectedSignIns || !sso || m_session->profile().isLocal())
+        return;
+    auto *box = new ConnectedSignInsBox(sso, this);
+    m_connectedSignIns = box;
+    m_accountSlot->addSpacing(6);
+    m_accountSlot->addWidget(box); // Account → Connected sign-ins
 }
 
 void SettingsPage::updateAccount()

@@ -9,7 +9,8 @@ class QVBoxLayout;
 
 namespace pygmi::core {
 class SessionManager;
-}
+class SsoService;
+} // namespace pygmi::core
 
 namespace pygmi::ui {
 
@@ -24,6 +25,8 @@ public:
     SettingsPage(core::SessionManager *session, Theme *theme, QWidget *parent = nullptr);
 
     void setKeychainPersistent(bool persistent);
+    // Adds Account → Connected sign-ins (server accounts only).
+    void setSso(core::SsoService *sso);
     // Adds a group (e.g. Privacy & consent) at `index` among the groups (0 = first, -1 = last).
     void insertSection(int index, QWidget *section);
 
@@ -42,6 +45,8 @@ private:
     QComboBox *m_themeCombo;
     QVBoxLayout *m_sections = nullptr;
     bool m_persistent = true;
+    QWidget *m_connectedSignIns = nullptr;
+    QVBoxLayout *m_accountSlot = nullptr;
 };
 
 } // namespace pygmi::ui

@@ -3,6 +3,9 @@
 #include "api/ApiClient.h"
 #include "common/FormField.h"
 #include "common/NoticeDialog.h"
+#include "sso/SsoAccountPage.h"
+#include "sso/SsoPanel.h"
+#include "sso/SsoService.h"
 #include "welcome/BirthDateEdit.h"
 #include "welcome/PasswordStrengthMeter.h"
 
@@ -16,6 +19,8 @@
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace pygmi::ui {
 
@@ -491,6 +496,11 @@ void WelcomeWindow::submitServerAddress()
         updateNoticeTexts();
         m_signUpMeter->setMinimumLength(info.passwordMinLength);
         m_signInTitle->setText(tr("Sign in to %1").arg(serverDisplayName()));
+        if (m_ssoPanel) {
+            m_pendingLinkToken.clear(); // it belonged to the previous server
+            m_ssoPanel->refresh();
+            m_ssoAccountPage->setServerInfo(info);
+        }
         showPage(Page::SignIn);
         (m_signInEmail->text().isEmpty() ? m_signInEmail : m_signInPassword)->setFocus();
     });
@@ -530,6 +540,8 @@ QWidget *WelcomeWindow::buildSignInPage()
     buttons->addStretch(1);
     buttons->addWidget(m_signInButton);
     layout->addLayout(buttons);
+    m_ssoSlot = new QVBoxLayout;
+    layout->addLayout(m_ssoSlot);
 
     auto *createRow = new QHBoxLayout;
     auto *createText = new QLabel(tr("New here?"), page);
@@ -576,6 +588,18 @@ void WelcomeWindow::submitSignIn()
         setBusy(false);
         if (!error) {
             m_signInPassword->clear();
+            if (!m_pendingLinkToken.isEmpty() && m_sso) {
+                // The person proved they own the account: now connect the provider that vouched
+                // for the same email. The session stands even if connecting fails.
+                core::SsoSignIn::Pending pending;
+                pending.token = std::exchange(m_pendingLinkToken, QString());
+                m_sso->confirmLink(pending, this, [this](const core::ApiError &linkError) {
+                    if (linkError)
+                        qWarning("connecting the provider failed: %s", qPrintable(linkError.code()));
+                    Q_EMIT signedIn();
+                });
+                return;
+            }
             Q_EMIT signedIn();
             return;
         }
@@ -817,6 +841,60 @@ void WelcomeWindow::submitNewPassword()
                                  showPage(Page::SignIn);
                                  m_signInPassword->setFocus();
                              });
+}
+
+// --- Single sign-on ------------------------------------------------------------------------
+
+void WelcomeWindow::setSso(core::SsoService *sso)
+{
+    if (m_sso || !sso)
+        return;
+    m_sso = sso;
+    m_ssoPanel = new SsoPanel(sso, m_pages->widget(int(Page::SignIn)));
+    m_ssoSlot->addWidget(m_ssoPanel);
+    m_ssoAccountPage = new SsoAccountPage(sso, m_api, m_pages);
+    m_pages->addWidget(m_ssoAccountPage);
+    connect(m_ssoPanel, &SsoPanel::signedIn, this, [this] {
+        // Signed in to the existing account with another provider: connect the waiting one too.
+        if (m_pendingLinkToken.isEmpty()) {
+            Q_EMIT signedIn();
+            return;
+        }
+        core::SsoSignIn::Pending pending;
+        pending.token = std::exchange(m_pendingLinkToken, QString());
+        m_sso->confirmLink(pending, this, [this](const core::ApiError &linkError) {
+            if (linkError)
+                qWarning("connecting the provider failed: %s", qPrintable(linkError.code()));
+            Q_EMIT signedIn();
+        });
+    });
+    connect(m_ssoPanel, &SsoPanel::waitingChanged, this, [this](bool waiting) {
+        m_signInButton->setEnabled(!waiting);
+    });
+    connect(m_ssoPanel, &SsoPanel::layoutChanged, this, [this] {
+        m_pages->currentWidget()->updateGeometry(); // the stack takes the page's new height
+        m_pages->updateGeometry();
+    });
+    connect(m_ssoPanel, &SsoPanel::signUpNeeded, this, [this](const core::SsoSignIn::Pending &pending) {
+        m_ssoAccountPage->begin(pending);
+        showPage(Page::SsoCreateAccount);
+    });
+    connect(m_ssoPanel, &SsoPanel::linkNeeded, this, [this](const core::SsoSignIn::Pending &pending) {
+        m_pendingLinkToken = pending.token;
+        m_signInEmail->setText(pending.email);
+        m_signInInfo->setText(tr("There is already an account for %1 on this server. Sign in to it (with your "
+                                 "password, or the way you signed in before) to connect %2; next time you can "
+                                 "use either.")
+                                  .arg(pending.email, pending.providerName));
+        m_signInInfo->show();
+        m_signInPassword->setFocus();
+    });
+    connect(m_ssoAccountPage, &SsoAccountPage::signedIn, this, &WelcomeWindow::signedIn);
+    connect(m_ssoAccountPage, &SsoAccountPage::backRequested, this, [this] { showPage(Page::SignIn); });
+    if (currentPage() == Page::SignIn) {
+        m_ssoPanel->refresh();
+        m_ssoAccountPage->setServerInfo(m_serverInfo);
+    }
 }
 
 // --- Shared --------------------------------------------------------------------------------

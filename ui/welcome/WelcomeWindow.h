@@ -12,16 +12,20 @@ class QLayout;
 class QLineEdit;
 class QPushButton;
 class QStackedWidget;
+class QVBoxLayout;
 
 namespace pygmi::core {
 class ApiClient;
-}
+class SsoService;
+} // namespace pygmi::core
 
 namespace pygmi::ui {
 
 class BirthDateEdit;
 class FormField;
 class PasswordStrengthMeter;
+class SsoAccountPage;
+class SsoPanel;
 
 // The first window: choose "On this computer" (the local server the app runs itself) or
 // "Sign in to a server", then set up, sign in, create an account or reset a password.
@@ -31,7 +35,8 @@ class WelcomeWindow : public QWidget
     Q_OBJECT
 
 public:
-    enum class Page { Choice, LocalSetUp, ServerAddress, SignIn, CreateAccount, ForgotPassword };
+    // SsoCreateAccount exists once setSso() was called.
+    enum class Page { Choice, LocalSetUp, ServerAddress, SignIn, CreateAccount, ForgotPassword, SsoCreateAccount };
     Q_ENUM(Page)
     enum class LocalServerState { Starting, Ready, Restarting, Failed };
 
@@ -45,6 +50,9 @@ public:
     void setLocalServerState(LocalServerState state, const QUrl &url = {}, const QString &detail = {});
     // Pre-fills the server path (remembered choice, or a session that ended).
     void setRememberedServer(const QUrl &url, const QString &email);
+    // Offers the server's identity providers on the sign-in page (single sign-on).
+    void setSso(core::SsoService *sso);
+    SsoPanel *ssoPanel() const { return m_ssoPanel; }
     // A sentence shown above the current page, e.g. "Your session ended. Sign in again."
     void showNotice(const QString &text);
 
@@ -126,6 +134,13 @@ private:
     QLabel *m_signInError;
     QLabel *m_signInInfo;
     QPushButton *m_signInButton;
+    QVBoxLayout *m_ssoSlot = nullptr;
+
+    // Single sign-on.
+    core::SsoService *m_sso = nullptr;
+    SsoPanel *m_ssoPanel = nullptr;
+    SsoAccountPage *m_ssoAccountPage = nullptr;
+    QString m_pendingLinkToken; // a provider waits to be connected once the person signs in
 
     QLineEdit *m_signUpEmail;
     QLineEdit *m_signUpPassword;
