@@ -111,6 +111,11 @@ AssetDetailPanel::AssetDetailPanel(ThumbnailPipeline *thumbnails, QWidget *paren
     m_sha->setFrame(false);
     m_sha->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_form->addRow(tr("SHA-256"), m_sha);
+    if (auto *name = qobject_cast<QLabel *>(m_form->labelForField(m_sha))) {
+        QFont font = name->font();
+        font.setWeight(QFont::DemiBold);
+        name->setFont(font);
+    }
     m_references = addRow(tr("References used"), QStringLiteral("detailReferences"));
     m_training = addRow(tr("Model training"), QStringLiteral("detailTraining"));
     details->addLayout(m_form);
@@ -142,6 +147,11 @@ QLabel *AssetDetailPanel::addRow(const QString &label, const QString &objectName
     value->setWordWrap(true);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_form->addRow(label, value);
+    if (auto *name = qobject_cast<QLabel *>(m_form->labelForField(value))) {
+        QFont font = name->font();
+        font.setWeight(QFont::DemiBold); // names stand apart from the values under them
+        name->setFont(font);
+    }
     return value;
 }
 

@@ -32,6 +32,8 @@ GalleryView::GalleryView(ThumbnailPipeline *thumbnails, QWidget *parent)
     verticalScrollBar()->setSingleStep(40);
     setMouseTracking(false);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Dragging across tiles selects them (icon mode would otherwise start a drag-and-drop).
+    setDragEnabled(false);
     m_retainTimer.setSingleShot(true);
     m_retainTimer.setInterval(60);
     connect(&m_retainTimer, &QTimer::timeout, this, &GalleryView::retainVisible);
