@@ -1,6 +1,9 @@
 #include "StudioApp.h"
 
 #include "api/ApiClient.h"
+#include "gallery/GalleryCache.h"
+#include "gallery/GalleryService.h"
+#include "gallery/ThumbnailLoader.h"
 #include "generation/AssetCache.h"
 #include "generation/EventStream.h"
 #include "generation/GenerationService.h"
@@ -68,6 +71,11 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     , m_cache(new core::AssetCache(
           m_api, QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/assets"), this))
     , m_sso(new core::SsoService(m_api, m_session, this))
+    , m_gallery(new core::GalleryService(m_api, this))
+    // Thumbnails and pages: a cache (losing it loses nothing the server has).
+    , m_galleryCache(new core::GalleryCache(
+          QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/gallery"), this))
+    , m_thumbnailLoader(new core::ThumbnailLoader(m_api, m_galleryCache, this))
     , m_theme(new ui::Theme(this))
     , m_consent(new core::ConsentManager(m_api, privacyDataDir(), this))
     , m_telemetry(new core::Telemetry(m_api, m_consent, privacyDataDir(), this))
@@ -81,6 +89,8 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     // Live updates and the list of generators exist only while someone is signed in.
     connect(m_session, &core::SessionManager::stateChanged, this, [this](core::SessionManager::State state) {
         if (state == core::SessionManager::State::SignedIn) {
+            // Cached gallery pages belong to one account on one server.
+            m_galleryCache->setScope(m_session->profile().refreshTokenKey());
             m_providers->refresh();
             m_events->start();
         } else if (state == core::SessionManager::State::SignedOut) {
@@ -257,6 +267,7 @@ void StudioApp::showMain()
 {
     auto *main = new ui::MainWindow(m_session, m_theme);
     main->setCreateServices({ m_generations, m_providers, m_events, m_jobs, m_history, m_cache });
+    main->setGalleryServices({ m_gallery, m_galleryCache, m_thumbnailLoader, m_events, m_cache });
     main->setSso(m_sso);
     const QSettings settings;
     const QByteArray geometry = settings.value(kGeometryKey).toByteArray();

@@ -18,6 +18,9 @@ class PrivacyService;
 class ApiClient;
 class AssetCache;
 class EventStream;
+class GalleryCache;
+class GalleryService;
+class ThumbnailLoader;
 class GenerationService;
 class JobListModel;
 class PromptHistory;
@@ -78,6 +81,9 @@ public:
     core::JobListModel *jobs() const { return m_jobs; }
     core::PromptHistory *promptHistory() const { return m_history; }
     core::AssetCache *assetCache() const { return m_cache; }
+    core::GalleryService *gallery() const { return m_gallery; }
+    core::GalleryCache *galleryCache() const { return m_galleryCache; }
+    core::ThumbnailLoader *thumbnailLoader() const { return m_thumbnailLoader; }
     core::ProviderCatalog *providers() const { return m_providers; }
     ui::Theme *theme() const { return m_theme; }
     ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
@@ -120,6 +126,9 @@ private:
     core::JobListModel *m_jobs;
     core::PromptHistory *m_history;
     core::AssetCache *m_cache;
+    core::GalleryService *m_gallery;
+    core::GalleryCache *m_galleryCache;
+    core::ThumbnailLoader *m_thumbnailLoader;
     ui::Theme *m_theme;
     QPointer<ui::WelcomeWindow> m_welcome;
     QPointer<ui::MainWindow> m_main;

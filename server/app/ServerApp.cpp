@@ -9,6 +9,10 @@
 #include "common/Logging.h"
 #include "events/EventEndpoints.h"
 #include "events/EventHub.h"
+#include "gallery/AssetRemover.h"
+#include "gallery/GalleryEndpoints.h"
+#include "gallery/GalleryStore.h"
+#include "gallery/RetentionSweeper.h"
 #include "generation/GenerationEndpoints.h"
 #include "generation/GenerationService.h"
 #include "generation/GenerationStore.h"
@@ -131,6 +135,11 @@ int ServerApp::run()
     GenerationEndpoints generationEndpoints({ m_options.maxJobsPerUser }, auth, generationStore, generations, providers,
                                             moderation, blobs, clock);
     generationEndpoints.registerRoutes(router);
+    const GalleryStore galleryStore(database);
+    AssetRemover assetRemover(galleryStore, blobs, events);
+    GalleryEndpoints galleryEndpoints(auth, galleryStore, assetRemover, blobs, events, clock);
+    galleryEndpoints.registerRoutes(router);
+    RetentionSweeper sweeper(galleryStore, assetRemover, clock, std::chrono::milliseconds(m_options.retentionSweepMs));
 
     // Privacy: requests, exports, account deletion. Feature areas with their own tables and files
     // register an eraser here (erasure.add(...)) and their tables in DataCatalog.
@@ -142,7 +151,7 @@ int ServerApp::run()
     const ProcessingGate processingGate(database);
     generationEndpoints.setProcessingGate(&processingGate);
     telemetry.setProcessingGate(&processingGate);
-    AccountErasure erasure(database, blobs, m_options.dataDir);
+    AccountErasure erasure(database, blobs, galleryStore, assetRemover, m_options.dataDir);
     const PrivacyRequests privacyRequests(database, signer);
     PrivacyWorker::Settings privacyWorkerSettings;
     privacyWorkerSettings.dataDir = m_options.dataDir;
@@ -196,6 +205,7 @@ int ServerApp::run()
         qCInfo(lcServer) << "signal" << signal << "- shutting down";
     });
     server.start();
+    sweeper.start();
     privacyWorker.start();
     if (m_options.exitWithStdin)
         StdinWatcher::start();
@@ -209,6 +219,7 @@ int ServerApp::run()
     signalIo.run(); // until SIGINT/SIGTERM
     StdinWatcher::disarm();
     server.stop();
+    sweeper.stop();
     privacyWorker.stop();
     generations.stop();
     workers.stop();

@@ -101,6 +101,10 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption retentionOption(QStringLiteral("content-retention-days"),
                                              QStringLiteral("Days generated content is kept (default 30)."),
                                              QStringLiteral("DAYS"));
+    const QCommandLineOption sweepOption(
+        QStringLiteral("retention-sweep-ms"),
+        QStringLiteral("How often expired content is looked for and deleted, in milliseconds (default 60000)."),
+        QStringLiteral("MS"));
     const QCommandLineOption moderationOption(
         QStringLiteral("moderation-policy"),
         QStringLiteral("Moderation policy JSON (categories with terms and patterns; default: the built-in sample)."),
@@ -152,6 +156,7 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
                         requestLogOption,
                         oidcOption,
                         publicUrlOption });
+    parser.addOption(sweepOption);
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
     parser.process(arguments); // handles --help/--version and unknown options (exits)
@@ -220,8 +225,9 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
         || !positiveInt(sketchStepOption, &sketchStepMs, 0)
         || !positiveInt(generationWorkersOption, &generationWorkers, 1)
         || !positiveInt(maxJobsOption, &maxJobsPerUser, 1) || !positiveInt(retentionOption, &contentRetentionDays, 1)
-        || !positiveInt(reconsentOption, &reconsentDays, 1) || !positiveInt(graceOption, &deletionGraceDays, 0)
-        || !positiveInt(exportTtlOption, &exportTtlDays, 1) || !positiveInt(privacySweepOption, &privacySweepMs, 10))
+        || !positiveInt(reconsentOption, &reconsentDays, 1) || !positiveInt(sweepOption, &retentionSweepMs, 10)
+        || !positiveInt(graceOption, &deletionGraceDays, 0) || !positiveInt(exportTtlOption, &exportTtlDays, 1)
+        || !positiveInt(privacySweepOption, &privacySweepMs, 10))
         return false;
     countryDbFile = parser.value(countryDbOption);
     moderationPolicyFile = parser.value(moderationOption);

@@ -36,6 +36,7 @@ struct ServerOptions
     int generationWorkers = 2;
     int maxJobsPerUser = 8; // queued + running
     int contentRetentionDays = 30;
+    int retentionSweepMs = 60000; // how often the retention sweep runs
     QString moderationPolicyFile; // empty: the built-in sample policy
     QString location; // where this server runs, in words for users; empty: a default by mode
     QStringList adminCommand; // e.g. {"lock", "a@b.c"}; empty: serve

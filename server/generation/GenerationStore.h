@@ -3,6 +3,7 @@
 #include "GenerationRequest.h"
 
 #include <QJsonObject>
+#include <QSqlQuery>
 #include <QString>
 #include <cstdint>
 #include <optional>
@@ -67,6 +68,8 @@ public:
         bool excludedFromTraining = true;
         std::int64_t createdAt = 0;
         std::int64_t expiresAt = 0;
+        bool favourite = false; // set in the gallery
+        QString title;
     };
 
     struct Decision
@@ -111,6 +114,10 @@ public:
     // Start-up: jobs left queued or running by a previous process. Local mode puts them back in
     // the queue (returned, oldest first); hosted mode fails them as "interrupted" (also returned).
     std::vector<Generation> recoverUnfinished(bool requeue, std::int64_t nowMs) const;
+
+    // The columns of an asset read and the row they describe (shared with the gallery's queries).
+    static QString assetColumns();
+    static Asset readAsset(const QSqlQuery &query);
 
     QJsonObject toJson(const Generation &generation) const;
     static QJsonObject toJson(const Asset &asset);

@@ -2,6 +2,8 @@
 
 #include "DataCatalog.h"
 #include "common/Logging.h"
+#include "gallery/AssetRemover.h"
+#include "gallery/GalleryStore.h"
 #include "storage/BlobStore.h"
 #include "storage/Database.h"
 #include "storage/WriteTransaction.h"
@@ -15,46 +17,50 @@ namespace pygmi::server {
 
 namespace {
 
-// Generations, assets and decisions, then the bytes no one else uses (content-addressed: the
-// same picture of another user keeps its file).
+// Generations, assets and decisions. Assets go through the gallery's deletion (rows, search
+// entries, then blobs and thumbnails no other row uses, and asset.deleted to the user's devices).
 class ContentEraser : public AccountEraser
 {
 public:
-    ContentEraser(const Database &database, const BlobStore &blobs)
+    ContentEraser(const Database &database, const BlobStore &blobs, const GalleryStore &gallery, AssetRemover &remover)
         : m_database(database)
         , m_blobs(blobs)
+        , m_gallery(gallery)
+        , m_remover(remover)
     { }
     QString area() const override { return QStringLiteral("content"); }
     void erase(const QString &userId, ErasureReport &report) override
     {
-        QSet<QString> hashes;
-        QSqlQuery find = m_database.prepare(QStringLiteral("SELECT sha256, poster_sha256 FROM assets WHERE user_id = ?"));
+        QStringList ids;
+        QSqlQuery find = m_database.prepare(QStringLiteral("SELECT id FROM assets WHERE user_id = ?"));
         find.addBindValue(userId);
         Database::exec(find);
-        while (find.next()) {
-            hashes.insert(find.value(0).toString());
-            if (!find.value(1).isNull())
-                hashes.insert(find.value(1).toString());
-        }
+        while (find.next())
+            ids.append(find.value(0).toString());
         find.finish();
-        {
-            WriteTransaction transaction(m_database.connection());
-            AccountErasure::deleteRows(m_database, QStringLiteral("assets"), QStringLiteral("user_id"), userId, report);
-            AccountErasure::deleteRows(m_database, QStringLiteral("moderation_decisions"), QStringLiteral("user_id"),
-                                       userId, report);
-            AccountErasure::deleteRows(m_database, QStringLiteral("generations"), QStringLiteral("user_id"), userId,
-                                       report);
-            transaction.commit();
+        for (qsizetype from = 0; from < ids.size(); from += 200) {
+            const auto removed = m_gallery.remove(userId, ids.mid(from, 200));
+            report.rows[QStringLiteral("assets")] += std::int64_t(removed.size());
+            m_remover.finish(removed, QStringLiteral("deleted"));
+            for (const auto &row : removed) {
+                for (const QString &sha : { row.sha256, row.posterSha256 }) {
+                    if (!sha.isEmpty() && !QFile::exists(m_blobs.pathFor(sha)))
+                        ++report.files;
+                }
+            }
         }
-        for (const QString &sha : std::as_const(hashes)) {
-            if (AccountErasure::removeBlobIfUnused(m_database, m_blobs, sha))
-                ++report.files;
-        }
+        WriteTransaction transaction(m_database.connection());
+        AccountErasure::deleteRows(m_database, QStringLiteral("moderation_decisions"), QStringLiteral("user_id"), userId,
+                                   report);
+        AccountErasure::deleteRows(m_database, QStringLiteral("generations"), QStringLiteral("user_id"), userId, report);
+        transaction.commit();
     }
 
 private:
     const Database &m_database;
     const BlobStore &m_blobs;
+    const GalleryStore &m_gallery;
+    AssetRemover &m_remover;
 };
 
 // The avatar's bytes.
@@ -166,12 +172,13 @@ private:
 
 } // namespace
 
-AccountErasure::AccountErasure(const Database &database, const BlobStore &blobs, QString dataDir)
+AccountErasure::AccountErasure(const Database &database, const BlobStore &blobs, const GalleryStore &gallery,
+                               AssetRemover &remover, QString dataDir)
     : m_database(database)
     , m_blobs(blobs)
     , m_dataDir(std::move(dataDir))
 {
-    m_erasers.push_back(std::make_unique<ContentEraser>(database, blobs));
+    m_erasers.push_back(std::make_unique<ContentEraser>(database, blobs, gallery, remover));
     m_erasers.push_back(std::make_unique<ProfileEraser>(database, blobs));
     m_erasers.push_back(std::make_unique<ExportEraser>(database, m_dataDir));
     m_erasers.push_back(std::make_unique<OutboxEraser>(database, m_dataDir));

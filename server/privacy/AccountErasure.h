@@ -8,16 +8,20 @@
 
 namespace pygmi::server {
 
+class AssetRemover;
 class BlobStore;
 class Database;
+class GalleryStore;
 
 // The registry of per-area erasers and the one function that deletes an account everywhere.
-// The built-in areas: content (generations, assets, moderation decisions and their blobs),
+// The built-in areas: content (generations, moderation decisions, and assets through the gallery's
+// deletion: blobs and thumbnails),
 // privacy (export files), mail (outbox messages to the account's addresses), profile (avatar).
 class AccountErasure
 {
 public:
-    AccountErasure(const Database &database, const BlobStore &blobs, QString dataDir);
+    AccountErasure(const Database &database, const BlobStore &blobs, const GalleryStore &gallery, AssetRemover &remover,
+                   QString dataDir);
 
     void add(std::unique_ptr<AccountEraser> eraser);
     // Runs every eraser, then deletes the users row. Throws on failure.

@@ -57,4 +57,25 @@ std::optional<QByteArray> BlobStore::read(const QString &sha256) const
     return file.readAll();
 }
 
+bool BlobStore::remove(const QString &sha256) const
+{
+    const QString path = pathFor(sha256);
+    if (path.isEmpty())
+        return false;
+    if (!QFileInfo::exists(path))
+        return true;
+    if (!QFile::remove(path)) {
+        qCWarning(lcStorage) << "cannot delete a blob";
+        return false;
+    }
+    QDir().rmdir(QFileInfo(path).absolutePath()); // only when empty
+    return true;
+}
+
+bool BlobStore::contains(const QString &sha256) const
+{
+    const QString path = pathFor(sha256);
+    return !path.isEmpty() && QFileInfo::exists(path);
+}
+
 } // namespace pygmi::server

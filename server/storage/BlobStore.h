@@ -17,6 +17,9 @@ public:
     // Stores `bytes` (a no-op if the same content is already there) and returns its SHA-256 hex.
     std::optional<QString> put(const QByteArray &bytes) const;
     std::optional<QByteArray> read(const QString &sha256) const;
+    // Deletes the file (the caller checked that nothing refers to it). True if it is gone.
+    bool remove(const QString &sha256) const;
+    bool contains(const QString &sha256) const;
     QString pathFor(const QString &sha256) const; // empty for anything that is not a SHA-256 hex
     static QString sha256Hex(const QByteArray &bytes);
 

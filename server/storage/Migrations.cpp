@@ -266,6 +266,41 @@ const std::vector<Migration> &migrations()
               " expires_at BIGINT NOT NULL,"
               " used_at BIGINT)",
           } },
+        { 5,
+          "gallery: favourites, titles, thumbnails and prompt search",
+          {
+              "ALTER TABLE assets ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE assets ADD COLUMN title TEXT NOT NULL DEFAULT ''",
+              // Keyset pagination walks (created_at, id) within one user, both directions.
+              "CREATE INDEX assets_user_created_id ON assets(user_id, created_at, id)",
+              "CREATE INDEX assets_sha256 ON assets(sha256)",
+              "CREATE INDEX assets_poster_sha256 ON assets(poster_sha256)",
+              // Thumbnails belong to content, not to rows: rows sharing bytes share thumbnails.
+              "CREATE TABLE asset_thumbnails ("
+              " source_sha256 TEXT NOT NULL,"
+              " size INTEGER NOT NULL,"
+              " thumb_sha256 TEXT NOT NULL,"
+              " width INTEGER NOT NULL,"
+              " height INTEGER NOT NULL,"
+              " bytes BIGINT NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " PRIMARY KEY (source_sha256, size))",
+              // Full-text search over prompts. SQLite: FTS5 whose rowid is the asset row's rowid, kept in
+              // step by triggers (the database is never VACUUMed, which could renumber rowids);
+              // PostgreSQL will use a tsvector column behind the same API. Statements marked sqlite
+              // run only there.
+              "/*sqlite*/ CREATE VIRTUAL TABLE asset_search USING fts5("
+              " prompt, negative_prompt, title, tokenize = 'unicode61 remove_diacritics 2')",
+              "/*sqlite*/ INSERT INTO asset_search (rowid, prompt, negative_prompt, title)"
+              " SELECT rowid, prompt, negative_prompt, title FROM assets",
+              "/*sqlite*/ CREATE TRIGGER asset_search_insert AFTER INSERT ON assets BEGIN"
+              " INSERT INTO asset_search (rowid, prompt, negative_prompt, title)"
+              " VALUES (new.rowid, new.prompt, new.negative_prompt, new.title); END",
+              "/*sqlite*/ CREATE TRIGGER asset_search_delete AFTER DELETE ON assets BEGIN"
+              " DELETE FROM asset_search WHERE rowid = old.rowid; END",
+              "/*sqlite*/ CREATE TRIGGER asset_search_update AFTER UPDATE OF title ON assets BEGIN"
+              " UPDATE asset_search SET title = new.title WHERE rowid = old.rowid; END",
+          } },
         { 7,
           "privacy requests, profiles, session details, restriction and objections",
           {
@@ -377,6 +412,9 @@ bool Migrations::apply(QSqlDatabase &db, QString *error)
         }
         bool ok = true;
         for (const char *statement : migration.statements) {
+            // Engine-specific statements say so in a leading comment.
+            if (qstrncmp(statement, "/*sqlite*/", 10) == 0 && !db.driverName().startsWith(u"QSQLITE"))
+                continue;
             QSqlQuery step(db);
             if (!step.exec(QString::fromUtf8(statement))) {
                 *error = QStringLiteral("migration %1 failed: %2").arg(migration.version).arg(step.lastError().text());

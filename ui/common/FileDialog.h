@@ -17,9 +17,13 @@ public:
                                    const QString &filters, QString *selectedFilter = nullptr);
     // The next call returns `path` at once (empty = as if cancelled).
     static void setNextSaveFileName(const QString &path);
+    // A folder to write into; empty when the user cancelled.
+    static QString getExistingDirectory(QWidget *parent, const QString &title, const QString &start);
+    static void setNextDirectory(const QString &path);
 
 private:
     static std::optional<QString> s_nextSave;
+    static std::optional<QString> s_nextDirectory;
 };
 
 } // namespace pygmi::ui

@@ -2,7 +2,10 @@
 
 #include "common/Banner.h"
 #include "common/MessageBox.h"
+#include "create/Composer.h"
 #include "create/CreatePage.h"
+#include "gallery/GalleryPage.h"
+#include "gallery/StorageSettingsSection.h"
 #include "main/ComingSoonPage.h"
 #include "main/EmailVerificationBanner.h"
 #include "privacy/ConsentDialog.h"
@@ -161,6 +164,19 @@ QWidget *MainWindow::buildPage(Section section)
                                      "back."),
                                   m_pages);
     case Section::Gallery:
+        if (m_galleryServices.isComplete()) {
+            auto *gallery = new GalleryPage(m_galleryServices, m_pages);
+            // Remix: the creation's parameters go into the Create composer.
+            connect(gallery, &GalleryPage::remixRequested, this, [this](const core::GenerationRequest &request) {
+                m_sidebar->setCurrentRow(int(Section::Create));
+                if (auto *create = qobject_cast<CreatePage *>(page(Section::Create))) {
+                    core::GenerationRequest remix = request;
+                    remix.id.clear(); // a new job, not a resubmission
+                    create->composer()->setRequest(remix);
+                }
+            });
+            return gallery;
+        }
         return new ComingSoonPage(QStringLiteral("galleryPage"), tr("Gallery"),
                                   tr("Everything you have created, searchable, with its prompt and settings."),
                                   m_pages);
@@ -182,6 +198,8 @@ QWidget *MainWindow::buildPage(Section section)
     m_settings->setSso(m_sso);
     connect(m_settings, &SettingsPage::signOutRequested, this, &MainWindow::requestSignOut);
     connect(m_settings, &SettingsPage::switchServerRequested, this, &MainWindow::requestSwitchServer);
+    if (m_galleryServices.isComplete())
+        m_settings->insertSection(-1, new StorageSettingsSection(m_galleryServices.cache, m_galleryServices.assets, m_settings));
     if (m_consent) {
         m_settings->insertSection(0, new PrivacySettingsSection(m_consent, m_settings));
         if (m_telemetry && m_api)
@@ -410,6 +428,23 @@ void MainWindow::setCreateServices(const CreateServices &services)
     current->deleteLater();
     if (m_sidebar->currentRow() == index) {
         page(Section::Create);
+        m_pages->setCurrentIndex(index);
+    }
+}
+
+void MainWindow::setGalleryServices(const GalleryServices &services)
+{
+    m_galleryServices = services;
+    const int index = int(Section::Gallery);
+    QWidget *current = m_pages->widget(index);
+    if (qobject_cast<GalleryPage *>(current))
+        return;
+    auto *empty = new QWidget(m_pages);
+    m_pages->insertWidget(index, empty);
+    m_pages->removeWidget(current);
+    current->deleteLater();
+    if (m_sidebar->currentRow() == index) {
+        page(Section::Gallery);
         m_pages->setCurrentIndex(index);
     }
 }

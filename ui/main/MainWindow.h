@@ -1,6 +1,7 @@
 #pragma once
 
 #include "create/CreateServices.h"
+#include "gallery/GalleryServices.h"
 #include "session/ServerProfile.h"
 
 #include <QMainWindow>
@@ -58,6 +59,8 @@ public:
     void setConnectionProblem(const QString &text);
     // The services of the Create page (it shows a placeholder until they are given).
     void setCreateServices(const CreateServices &services);
+    // The services of the Gallery page and of Settings → Storage.
+    void setGalleryServices(const GalleryServices &services);
 
     // Privacy: the consent dialog (asked when core says so), the policy-change banner, and the
     // Privacy & consent and What we send groups in Settings. Not owned.
@@ -101,6 +104,7 @@ private:
     core::ApiClient *m_api = nullptr;
     QPointer<ConsentDialog> m_consentDialog;
     CreateServices m_createServices;
+    GalleryServices m_galleryServices;
     std::optional<core::ServerProfile> m_restoring;
     bool m_persistent = true;
     core::SsoService *m_sso = nullptr;
