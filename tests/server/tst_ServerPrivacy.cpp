@@ -390,6 +390,11 @@ private slots:
         const QString contentUrl = asset.value(QStringLiteral("content_url")).toString();
         const QString assetSha = asset.value(QStringLiteral("sha256")).toString();
         QCOMPARE(m_api->get(contentUrl, erin.token).status, 200);
+        // A thumbnail exists too (the gallery stores it in the blob store).
+        QCOMPARE(m_api->get(QStringLiteral("/v1/assets/%1/thumbnail?size=256").arg(asset.value(QStringLiteral("id")).toString()),
+                            erin.token)
+                     .status,
+                 200);
         // A second device, and an export file, both must go too.
         const QString otherDevice = m_api->login(erin.email, kPassword).json.value(QStringLiteral("access_token")).toString();
         const ApiReply exportAsked = m_api->post(QStringLiteral("/v1/privacy/requests"),
@@ -473,6 +478,29 @@ private slots:
             }
         }
         QVERIFY(!QFile::exists(QDir(m_server.dataDir()).filePath(QStringLiteral("blobs/%1/%2").arg(assetSha.left(2), assetSha))));
+        // No orphan: every file left in the blob store is used by a remaining row (Frank's).
+        {
+            DbLook look(m_server.dataDir());
+            QSet<QString> referenced;
+            for (const QJsonObject &row : look.rows(QStringLiteral("assets"))) {
+                referenced.insert(row.value(QStringLiteral("sha256")).toString());
+                referenced.insert(row.value(QStringLiteral("poster_sha256")).toString());
+            }
+            for (const QJsonObject &row : look.rows(QStringLiteral("asset_thumbnails")))
+                referenced.insert(row.value(QStringLiteral("thumb_sha256")).toString());
+            for (const QJsonObject &row : look.rows(QStringLiteral("users")))
+                referenced.insert(row.value(QStringLiteral("avatar_sha256")).toString());
+            QDirIterator blobs(QDir(m_server.dataDir()).filePath(QStringLiteral("blobs")), QDir::Files,
+                               QDirIterator::Subdirectories);
+            int kept = 0;
+            while (blobs.hasNext()) {
+                const QString name = QFileInfo(blobs.next()).fileName();
+                QVERIFY2(referenced.contains(name), qPrintable(QStringLiteral("orphan blob %1").arg(name)));
+                ++kept;
+            }
+            QVERIFY(kept >= 1); // Frank's picture stays
+            QVERIFY(look.rows(QStringLiteral("asset_thumbnails"), QStringLiteral("source_sha256 = ?"), assetSha).isEmpty());
+        }
         QDirIterator files(m_server.dataDir(), QDir::Files, QDirIterator::Subdirectories);
         while (files.hasNext()) {
             const QString path = files.next();

@@ -7,6 +7,8 @@
 #include "privacy/ExportDownload.h"
 #include "privacy/PrivacyService.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -176,6 +178,24 @@ PrivacyPage::PrivacyPage(core::PrivacyService *privacy, QWidget *parent)
             && request.value(QLatin1String("status")).toString() == u"completed")
             report(tr("Your archive is ready to download."));
     });
+    // Headers and the table's corner button are controls too: screen readers and tests find them by name.
+    for (QAbstractItemView *view : findChildren<QAbstractItemView *>()) {
+        for (QHeaderView *header : view->findChildren<QHeaderView *>()) {
+            if (header->objectName().isEmpty()) {
+                header->setObjectName(view->objectName()
+                                      + (header->orientation() == Qt::Horizontal ? QStringLiteral("ColumnHeader")
+                                                                                 : QStringLiteral("RowHeader")));
+                header->setAccessibleName(header->orientation() == Qt::Horizontal ? tr("Column headers")
+                                                                                  : tr("Row headers"));
+            }
+        }
+        for (QAbstractButton *corner : view->findChildren<QAbstractButton *>()) {
+            if (corner->objectName().isEmpty()) {
+                corner->setObjectName(view->objectName() + QStringLiteral("CornerButton"));
+                corner->setAccessibleName(tr("Select all"));
+            }
+        }
+    }
     showSummary();
     showRequests();
     showSessions();
