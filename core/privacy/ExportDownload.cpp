@@ -60,9 +60,10 @@ void ExportDownload::fetchNext()
     request.path = m_url;
     request.idempotent = true;
     request.timeoutMs = 120000;
-    request.headers = { { "Range", QByteArray("bytes=") + QByteArray::number(m_received) + '-' + QByteArray::number(last) },
-                        // Only continue the same archive; another version would be sent whole.
-                        { "If-Range", '"' + m_sha256.toLatin1() + '"' } };
+    request.headers
+        = { { "Range", QByteArray("bytes=") + QByteArray::number(m_received) + '-' + QByteArray::number(last) },
+            // Only continue the same archive; another version would be sent whole.
+            { "If-Range", '"' + m_sha256.toLatin1() + '"' } };
     request.sink = m_part.get();
     const qint64 before = m_received;
     m_api->send(request, this, [this, before](const ApiResponse &response) {

@@ -1,7 +1,7 @@
 #include "PrivacyService.h"
 
-#include "Logging.h"
 #include "ExportDownload.h"
+#include "Logging.h"
 #include "ReceiptVerifier.h"
 #include "api/ApiClient.h"
 
@@ -319,7 +319,8 @@ void PrivacyService::revokeSession(const QString &id, Done done)
 
 void PrivacyService::signOutEverywhere(bool includeCurrent, Done done)
 {
-    call("POST", QStringLiteral("/v1/privacy/sessions/revoke-all"), { { QStringLiteral("include_current"), includeCurrent } },
+    call("POST", QStringLiteral("/v1/privacy/sessions/revoke-all"),
+         { { QStringLiteral("include_current"), includeCurrent } },
          [this, done = std::move(done)](const QJsonObject &answer, const ApiError &error) {
              refreshSessions();
              if (done)
@@ -336,6 +337,37 @@ void PrivacyService::deleteAllContent(Done done)
              if (done)
                  done(answer, error);
          });
+}
+
+void PrivacyService::setAvatar(const QByteArray &image, Done done)
+{
+    call("PUT", QStringLiteral("/v1/privacy/profile/avatar"),
+         { { QStringLiteral("data"), QString::fromLatin1(image.toBase64()) } },
+         [this, done = std::move(done)](const QJsonObject &answer, const ApiError &error) {
+             refreshProfile();
+             if (done)
+                 done(answer, error);
+         });
+}
+
+void PrivacyService::removeAvatar(Done done)
+{
+    call("DELETE", QStringLiteral("/v1/privacy/profile/avatar"), {},
+         [this, done = std::move(done)](const QJsonObject &answer, const ApiError &error) {
+             refreshProfile();
+             if (done)
+                 done(answer, error);
+         });
+}
+
+void PrivacyService::fetchAvatar(QObject *context, std::function<void(const QByteArray &image)> done)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/v1/privacy/profile/avatar");
+    request.idempotent = true;
+    m_api->send(request, context, [done = std::move(done)](const ApiResponse &response) {
+        done(response.ok() ? response.raw : QByteArray());
+    });
 }
 
 QList<QJsonObject> PrivacyService::storedReceipts() const
@@ -363,8 +395,9 @@ void PrivacyService::keepReceipts()
         QList<QJsonObject> stored = storedReceipts();
         QStringList known;
         for (const QJsonObject &receipt : std::as_const(stored))
-            known.append(receipt.value(QLatin1String("request")).toObject().value(QLatin1String("request_id")).toString()
-                         + receipt.value(QLatin1String("request")).toObject().value(QLatin1String("status")).toString());
+            known.append(
+                receipt.value(QLatin1String("request")).toObject().value(QLatin1String("request_id")).toString()
+                + receipt.value(QLatin1String("request")).toObject().value(QLatin1String("status")).toString());
         bool added = false;
         for (const QJsonObject &receipt : fresh) {
             const QJsonObject payload = receipt.value(QLatin1String("request")).toObject();

@@ -65,6 +65,10 @@ public:
     void revokeSession(const QString &id, Done done = {});
     void signOutEverywhere(bool includeCurrent, Done done = {});
     void deleteAllContent(Done done = {});
+    // The avatar: PNG or JPEG bytes (the ui re-encodes the picture first, which drops its metadata).
+    void setAvatar(const QByteArray &image, Done done = {});
+    void removeAvatar(Done done = {});
+    void fetchAvatar(QObject *context, std::function<void(const QByteArray &image)> done);
 
     // Receipts: verified against the server's public key as they arrive.
     QList<QJsonObject> storedReceipts() const;

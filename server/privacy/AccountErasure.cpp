@@ -50,9 +50,10 @@ public:
             }
         }
         WriteTransaction transaction(m_database.connection());
-        AccountErasure::deleteRows(m_database, QStringLiteral("moderation_decisions"), QStringLiteral("user_id"), userId,
+        AccountErasure::deleteRows(m_database, QStringLiteral("moderation_decisions"), QStringLiteral("user_id"),
+                                   userId, report);
+        AccountErasure::deleteRows(m_database, QStringLiteral("generations"), QStringLiteral("user_id"), userId,
                                    report);
-        AccountErasure::deleteRows(m_database, QStringLiteral("generations"), QStringLiteral("user_id"), userId, report);
         transaction.commit();
     }
 

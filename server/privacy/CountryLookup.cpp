@@ -15,9 +15,8 @@ bool toBytes(const std::string &text, std::uint8_t out[16])
     const auto address = boost::asio::ip::make_address(text, ec);
     if (ec)
         return false;
-    const auto v6 = address.is_v4()
-        ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, address.to_v4())
-        : address.to_v6();
+    const auto v6 = address.is_v4() ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, address.to_v4())
+                                    : address.to_v6();
     const auto bytes = v6.to_bytes();
     std::memcpy(out, bytes.data(), 16);
     return true;

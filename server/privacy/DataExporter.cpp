@@ -129,8 +129,9 @@ DataExporter::Result DataExporter::write(const Options &options, const QString &
                 QJsonObject row;
                 for (int i = 0; i < record.count(); ++i) {
                     const QString column = record.fieldName(i);
-                    row.insert(column, table.withheld.contains(column) ? QJsonValue(QStringLiteral("withheld"))
-                                                                       : jsonOf(query.value(i)));
+                    row.insert(column,
+                               table.withheld.contains(column) ? QJsonValue(QStringLiteral("withheld"))
+                                                               : jsonOf(query.value(i)));
                 }
                 const QString rowId = row.value(QLatin1String("id")).toString();
                 for (const DataCatalog::Blob &blob : table.blobs) {

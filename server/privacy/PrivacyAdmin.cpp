@@ -25,8 +25,7 @@ int PrivacyAdmin::run(const QStringList &arguments, qint64 nowMs) const
         return resolveReview(arguments.mid(2), nowMs);
     if (area == u"request" && action == u"list")
         return listRequests({});
-    if (area == u"request"
-        && (action == u"extend" || action == u"deny" || action == u"complete" || action == u"ask"))
+    if (area == u"request" && (action == u"extend" || action == u"deny" || action == u"complete" || action == u"ask"))
         return actOnRequest(action, arguments.mid(2), nowMs);
     std::fprintf(stderr, "unknown privacy command\n");
     return 2;
@@ -59,8 +58,8 @@ int PrivacyAdmin::resolveReview(const QStringList &arguments, qint64 nowMs) cons
         return 1;
     }
     const QString decisionId = request->scope.value(QLatin1String("decision_id")).toString();
-    QSqlQuery update = m_database.prepare(QStringLiteral(
-        "UPDATE moderation_decisions SET reviewed_at = ?, reviewed_by = ?, review_outcome = ? WHERE id = ? AND user_id = ?"));
+    QSqlQuery update = m_database.prepare(QStringLiteral("UPDATE moderation_decisions SET reviewed_at = ?, reviewed_by "
+                                                         "= ?, review_outcome = ? WHERE id = ? AND user_id = ?"));
     update.addBindValue(QVariant::fromValue<qint64>(nowMs));
     update.addBindValue(reviewer);
     update.addBindValue(outcome);

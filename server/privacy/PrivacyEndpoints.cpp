@@ -123,8 +123,8 @@ void PrivacyEndpoints::sessionSeen(const AuthEndpoints::Caller &caller, const Ht
         m_lastSeenWrite.insert(key, now);
     }
     try {
-        QSqlQuery update = m_s.database.prepare(QStringLiteral(
-            "UPDATE token_families SET last_seen_at = ?, app_version = ?, country = ? WHERE id = ?"));
+        QSqlQuery update = m_s.database.prepare(
+            QStringLiteral("UPDATE token_families SET last_seen_at = ?, app_version = ?, country = ? WHERE id = ?"));
         update.addBindValue(ms(now));
         update.addBindValue(appVersion);
         update.addBindValue(m_s.countries.countryOf(request.remoteAddress)); // the address itself is not kept
@@ -179,21 +179,23 @@ HttpResponse PrivacyEndpoints::summary(const HttpRequest &request)
             { QStringLiteral("count"), count },
             { QStringLiteral("bytes"), bytes },
             { QStringLiteral("retention"), category.retention },
-            { QStringLiteral("next_deletion_at"), nextDeletion ? QJsonValue(Clock::toIso(*nextDeletion)) : QJsonValue() },
+            { QStringLiteral("next_deletion_at"),
+              nextDeletion ? QJsonValue(Clock::toIso(*nextDeletion)) : QJsonValue() },
         });
     }
 
     // Training: the same state as the consent settings, with the items that stay excluded.
     QJsonArray excluded;
     qint64 excludedCount = 0;
-    QSqlQuery training = m_s.database.prepare(QStringLiteral(
-        "SELECT id, created_at FROM assets WHERE user_id = ? AND excluded_from_training <> 0 ORDER BY created_at DESC"));
+    QSqlQuery training = m_s.database.prepare(QStringLiteral("SELECT id, created_at FROM assets WHERE user_id = ? AND "
+                                                             "excluded_from_training <> 0 ORDER BY created_at DESC"));
     training.addBindValue(caller.userId);
     Database::exec(training);
     while (training.next()) {
         if (excludedCount++ < 200)
-            excluded.append(QJsonObject { { QStringLiteral("asset_id"), training.value(0).toString() },
-                                          { QStringLiteral("created_at"), Clock::toIso(training.value(1).toLongLong()) } });
+            excluded.append(
+                QJsonObject { { QStringLiteral("asset_id"), training.value(0).toString() },
+                              { QStringLiteral("created_at"), Clock::toIso(training.value(1).toLongLong()) } });
     }
     training.finish();
 
@@ -214,10 +216,11 @@ HttpResponse PrivacyEndpoints::summary(const HttpRequest &request)
     for (const auto &open : m_s.requests.open(QStringLiteral("erasure"))) {
         if (open.userId != caller.userId)
             continue;
-        pendingDeletion = QJsonObject { { QStringLiteral("request_id"), open.id },
-                                        { QStringLiteral("status"), open.status },
-                                        { QStringLiteral("grace_ends_at"),
-                                          open.graceEndsAt ? QJsonValue(Clock::toIso(*open.graceEndsAt)) : QJsonValue() } };
+        pendingDeletion
+            = QJsonObject { { QStringLiteral("request_id"), open.id },
+                            { QStringLiteral("status"), open.status },
+                            { QStringLiteral("grace_ends_at"),
+                              open.graceEndsAt ? QJsonValue(Clock::toIso(*open.graceEndsAt)) : QJsonValue() } };
     }
     const NoticeVersion &notice = m_s.notice.current();
     const QJsonObject profile = profileJson(caller.userId);
@@ -245,9 +248,10 @@ HttpResponse PrivacyEndpoints::summary(const HttpRequest &request)
             { QStringLiteral("supervisory_authority"), notice.supervisoryAuthority },
             { QStringLiteral("notice_version"), notice.version },
             { QStringLiteral("ccpa"),
-              QStringLiteral("If you live in California you may ask what we hold (to know), ask us to delete or correct "
-                             "it, and opt out of the sale or sharing of your information. We do not sell it. Use the "
-                             "requests on this page; answers come within 45 days.") },
+              QStringLiteral(
+                  "If you live in California you may ask what we hold (to know), ask us to delete or correct "
+                  "it, and opt out of the sale or sharing of your information. We do not sell it. Use the "
+                  "requests on this page; answers come within 45 days.") },
         });
 }
 
@@ -341,8 +345,8 @@ HttpResponse PrivacyEndpoints::createRequest(const HttpRequest &request)
         if (open >= kOpenExportsMax)
             return ApiError::make(429, QStringLiteral("too_many_requests"),
                                   QStringLiteral("Three archives are being prepared already; wait for one to finish."));
-        const auto created = m_s.requests.create(caller.userId, *type, scope, details, QStringLiteral("in_progress"),
-                                                 now, actor);
+        const auto created
+            = m_s.requests.create(caller.userId, *type, scope, details, QStringLiteral("in_progress"), now, actor);
         m_s.worker.wake();
         return HttpResponse::json(201, m_s.requests.toJson(created, now));
     }
@@ -357,15 +361,15 @@ HttpResponse PrivacyEndpoints::createRequest(const HttpRequest &request)
         const bool verified = reauthenticated(caller.userId, password, &hasPassword);
         if (hasPassword && !password.isEmpty() && !verified)
             return invalidCredentials();
-        auto created = m_s.requests.create(caller.userId, *type, scope, details,
-                                           verified ? QStringLiteral("in_progress")
-                                                    : QStringLiteral("needs_verification"),
-                                           now, actor);
+        auto created = m_s.requests.create(
+            caller.userId, *type, scope, details,
+            verified ? QStringLiteral("in_progress") : QStringLiteral("needs_verification"), now, actor);
         if (verified) {
             m_s.requests.setGraceEndsAt(created.id, now + m_settings.deletionGraceMs);
-            m_s.requests.addEvent(created.id, caller.userId, QStringLiteral("in_progress"),
-                                  QStringLiteral("Deletion scheduled after the grace period; you can cancel until then"),
-                                  QStringLiteral("server"), now);
+            m_s.requests.addEvent(
+                created.id, caller.userId, QStringLiteral("in_progress"),
+                QStringLiteral("Deletion scheduled after the grace period; you can cancel until then"),
+                QStringLiteral("server"), now);
         }
         QJsonObject answer = m_s.requests.toJson(*m_s.requests.find(created.id), now);
         answer.insert(QStringLiteral("preview"), previewJson(caller.userId));
@@ -382,18 +386,17 @@ HttpResponse PrivacyEndpoints::createRequest(const HttpRequest &request)
     }
 
     if (*type == u"sale_share_opt_out") {
-        QSqlQuery optOut = m_s.database.prepare(QStringLiteral(
-            "INSERT INTO sale_share_optouts (user_id, source, created_at) VALUES (?, 'request', ?)"
-            " ON CONFLICT (user_id) DO NOTHING"));
+        QSqlQuery optOut = m_s.database.prepare(
+            QStringLiteral("INSERT INTO sale_share_optouts (user_id, source, created_at) VALUES (?, 'request', ?)"
+                           " ON CONFLICT (user_id) DO NOTHING"));
         optOut.addBindValue(caller.userId);
         optOut.addBindValue(ms(now));
         Database::exec(optOut);
-        const auto created = m_s.requests.create(caller.userId, *type, scope, details, QStringLiteral("in_progress"),
-                                                 now, actor);
+        const auto created
+            = m_s.requests.create(caller.userId, *type, scope, details, QStringLiteral("in_progress"), now, actor);
         m_s.requests.transition(created.id, QStringLiteral("completed"),
                                 QStringLiteral("Your information is not sold or shared; the opt-out stands"),
-                                QStringLiteral("server"), now,
-                                QJsonObject { { QStringLiteral("opted_out"), true } });
+                                QStringLiteral("server"), now, QJsonObject { { QStringLiteral("opted_out"), true } });
         return HttpResponse::json(201, m_s.requests.toJson(*m_s.requests.find(created.id), now));
     }
 
@@ -413,8 +416,9 @@ HttpResponse PrivacyEndpoints::createRequest(const HttpRequest &request)
                 return conflict(QStringLiteral("already_requested"),
                                 QStringLiteral("A review of this decision is already under way."));
         }
-        const auto created = m_s.requests.create(caller.userId, *type, QJsonObject { { QStringLiteral("decision_id"), decisionId } },
-                                                 details, QStringLiteral("in_progress"), now, actor);
+        const auto created
+            = m_s.requests.create(caller.userId, *type, QJsonObject { { QStringLiteral("decision_id"), decisionId } },
+                                  details, QStringLiteral("in_progress"), now, actor);
         return HttpResponse::json(201, m_s.requests.toJson(created, now));
     }
 
@@ -438,8 +442,7 @@ HttpResponse PrivacyEndpoints::cancelRequest(const HttpRequest &request)
     if (!PrivacyRules::canCancel(found->type, found->status, found->graceEndsAt.value_or(0), now)
         || !m_s.requests.transition(found->id, QStringLiteral("cancelled"), QStringLiteral("Cancelled by you"),
                                     QStringLiteral("you"), now))
-        return conflict(QStringLiteral("not_cancellable"),
-                        QStringLiteral("This request can no longer be cancelled."));
+        return conflict(QStringLiteral("not_cancellable"), QStringLiteral("This request can no longer be cancelled."));
     return HttpResponse::json(200, m_s.requests.toJson(*m_s.requests.find(found->id), now));
 }
 
@@ -459,7 +462,8 @@ HttpResponse PrivacyEndpoints::verifyRequest(const HttpRequest &request)
     if (!found)
         return ApiError::notFound();
     if (found->status != u"needs_verification")
-        return conflict(QStringLiteral("not_awaiting_verification"), QStringLiteral("This request is already verified."));
+        return conflict(QStringLiteral("not_awaiting_verification"),
+                        QStringLiteral("This request is already verified."));
     bool hasPassword = false;
     if (!reauthenticated(caller.userId, password, &hasPassword))
         return invalidCredentials();
@@ -483,8 +487,8 @@ HttpResponse PrivacyEndpoints::replyRequest(const HttpRequest &request)
     JsonBody body(object);
     const auto message = body.string(QStringLiteral("message"));
     if (message && (message->trimmed().isEmpty() || message->size() > kDetailsMaxChars))
-        body.fail(QStringLiteral("message"), message->trimmed().isEmpty() ? QStringLiteral("required")
-                                                                          : QStringLiteral("too_long"));
+        body.fail(QStringLiteral("message"),
+                  message->trimmed().isEmpty() ? QStringLiteral("required") : QStringLiteral("too_long"));
     if (body.hasErrors())
         return ApiError::validation(body.errors());
     const auto found = m_s.requests.findForUser(caller.userId, text(request.pathParams.at("id")));
@@ -503,8 +507,8 @@ HttpResponse PrivacyEndpoints::download(const HttpRequest &request)
     AuthEndpoints::Caller caller;
     if (auto refused = m_s.auth.authenticate(request, &caller))
         return *refused;
-    QSqlQuery find = m_s.database.prepare(QStringLiteral(
-        "SELECT id, bytes, sha256, expires_at, removed_at, created_at FROM privacy_exports WHERE id = ? AND user_id = ?"));
+    QSqlQuery find = m_s.database.prepare(QStringLiteral("SELECT id, bytes, sha256, expires_at, removed_at, created_at "
+                                                         "FROM privacy_exports WHERE id = ? AND user_id = ?"));
     find.addBindValue(text(request.pathParams.at("id")));
     find.addBindValue(caller.userId);
     Database::exec(find);
@@ -558,8 +562,9 @@ HttpResponse PrivacyEndpoints::download(const HttpRequest &request)
         response.status = 206;
         response.fileOffset = first;
         response.fileLength = last - first + 1;
-        response.headers.emplace_back("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last)
-                                                           + "/" + std::to_string(size));
+        response.headers.emplace_back("Content-Range",
+                                      "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/"
+                                          + std::to_string(size));
         return response;
     }
     response.status = 200;
@@ -593,7 +598,8 @@ QJsonObject PrivacyEndpoints::previewJson(const QString &userId) const
         { QStringLiteral("deleted"), deleted },
         { QStringLiteral("retained"), PrivacyWorker::retainedRecords(m_s.clock.nowMs(), m_settings.erasureRecordMs) },
         { QStringLiteral("grace_days"), qint64(m_settings.deletionGraceMs / (24LL * 3600 * 1000)) },
-        { QStringLiteral("needs_password"), m_s.authStore.userById(userId).value_or(AuthStore::User {}).passwordHash.size() > 0 },
+        { QStringLiteral("needs_password"),
+          m_s.authStore.userById(userId).value_or(AuthStore::User {}).passwordHash.size() > 0 },
     };
 }
 
@@ -621,14 +627,15 @@ HttpResponse PrivacyEndpoints::erasureReceipt(const HttpRequest &request)
 
 QJsonObject PrivacyEndpoints::profileJson(const QString &userId) const
 {
-    QSqlQuery query = m_s.database.prepare(QStringLiteral(
-        "SELECT display_name, full_name, email, pending_email, region, preferences, avatar_sha256, kind,"
-        " email_verified_at FROM users WHERE id = ?"));
+    QSqlQuery query = m_s.database.prepare(
+        QStringLiteral("SELECT display_name, full_name, email, pending_email, region, preferences, avatar_sha256, kind,"
+                       " email_verified_at FROM users WHERE id = ?"));
     query.addBindValue(userId);
     Database::exec(query);
     if (!query.next())
         return {};
-    const auto nullable = [&](int i) { return query.value(i).isNull() ? QJsonValue() : QJsonValue(query.value(i).toString()); };
+    const auto nullable
+        = [&](int i) { return query.value(i).isNull() ? QJsonValue() : QJsonValue(query.value(i).toString()); };
     return QJsonObject {
         { QStringLiteral("display_name"), query.value(0).toString() },
         { QStringLiteral("name"), nullable(1) },
@@ -672,12 +679,15 @@ HttpResponse PrivacyEndpoints::patchProfile(const HttpRequest &request)
     const QJsonValue name = object.value(QLatin1String("name"));
     if (!name.isUndefined() && !name.isNull() && !name.isString())
         body.fail(QStringLiteral("name"), QStringLiteral("wrong_type"));
-    else if (name.isString() && (name.toString().trimmed().size() > 128 || AccountValidator::hasControlCharacters(name.toString())))
-        body.fail(QStringLiteral("name"), name.toString().size() > 128 ? QStringLiteral("too_long") : QStringLiteral("invalid"));
+    else if (name.isString()
+             && (name.toString().trimmed().size() > 128 || AccountValidator::hasControlCharacters(name.toString())))
+        body.fail(QStringLiteral("name"),
+                  name.toString().size() > 128 ? QStringLiteral("too_long") : QStringLiteral("invalid"));
     const QJsonValue preferences = object.value(QLatin1String("preferences"));
     if (!preferences.isUndefined() && !preferences.isObject())
         body.fail(QStringLiteral("preferences"), QStringLiteral("wrong_type"));
-    else if (preferences.isObject() && QJsonDocument(preferences.toObject()).toJson(QJsonDocument::Compact).size() > 8192)
+    else if (preferences.isObject()
+             && QJsonDocument(preferences.toObject()).toJson(QJsonDocument::Compact).size() > 8192)
         body.fail(QStringLiteral("preferences"), QStringLiteral("too_long"));
     if (body.hasErrors())
         return ApiError::validation(body.errors());
@@ -690,7 +700,8 @@ HttpResponse PrivacyEndpoints::patchProfile(const HttpRequest &request)
     if (!name.isUndefined()) {
         QSqlQuery update = m_s.database.prepare(QStringLiteral("UPDATE users SET full_name = ? WHERE id = ?"));
         const QString trimmed = name.toString().trimmed();
-        update.addBindValue(name.isNull() || trimmed.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(trimmed));
+        update.addBindValue(name.isNull() || trimmed.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                                               : QVariant(trimmed));
         update.addBindValue(caller.userId);
         Database::exec(update);
     }
@@ -810,17 +821,20 @@ HttpResponse PrivacyEndpoints::changeEmail(const HttpRequest &request)
     if (!reauthenticated(caller.userId, password, &hasPassword))
         return invalidCredentials();
     if (m_s.authStore.userByEmail(normalized))
-        return conflict(QStringLiteral("email_taken"), QStringLiteral("An account with this email address already exists."));
+        return conflict(QStringLiteral("email_taken"),
+                        QStringLiteral("An account with this email address already exists."));
     QSqlQuery update = m_s.database.prepare(QStringLiteral("UPDATE users SET pending_email = ? WHERE id = ?"));
     update.addBindValue(normalized);
     update.addBindValue(caller.userId);
     Database::exec(update);
-    const QString code = m_s.authStore.issueCode(caller.userId, kChangeEmailPurpose, m_s.clock.nowMs(), kEmailCodeTtlMs);
-    m_s.outbox.send(normalized, QStringLiteral("Confirm your new email address for Pygmi"),
-                    QStringLiteral("Hello %1,\n\nenter this code in Pygmi Studio to use this address for your "
-                                   "account:\n\nCode: %2\n\nThe code works once and expires in 24 hours. Until then your "
-                                   "old address stays in use.\n")
-                        .arg(user->displayName, code));
+    const QString code
+        = m_s.authStore.issueCode(caller.userId, kChangeEmailPurpose, m_s.clock.nowMs(), kEmailCodeTtlMs);
+    m_s.outbox.send(
+        normalized, QStringLiteral("Confirm your new email address for Pygmi"),
+        QStringLiteral("Hello %1,\n\nenter this code in Pygmi Studio to use this address for your "
+                       "account:\n\nCode: %2\n\nThe code works once and expires in 24 hours. Until then your "
+                       "old address stays in use.\n")
+            .arg(user->displayName, code));
     return HttpResponse::json(202, profileJson(caller.userId));
 }
 
@@ -844,7 +858,8 @@ HttpResponse PrivacyEndpoints::confirmEmail(const HttpRequest &request)
         return ApiError::make(400, QStringLiteral("invalid_code"),
                               QStringLiteral("The code is wrong, expired or already used."));
     if (m_s.authStore.userByEmail(pending))
-        return conflict(QStringLiteral("email_taken"), QStringLiteral("An account with this email address already exists."));
+        return conflict(QStringLiteral("email_taken"),
+                        QStringLiteral("An account with this email address already exists."));
     const QString old = profile.value(QLatin1String("email")).toString();
     QSqlQuery update = m_s.database.prepare(QStringLiteral(
         "UPDATE users SET email = pending_email, pending_email = NULL, email_verified_at = ? WHERE id = ?"));
@@ -867,9 +882,9 @@ HttpResponse PrivacyEndpoints::sessions(const HttpRequest &request)
     AuthEndpoints::Caller caller;
     if (auto refused = m_s.auth.authenticate(request, &caller))
         return *refused;
-    QSqlQuery query = m_s.database.prepare(QStringLiteral(
-        "SELECT id, device_name, app_version, created_at, last_seen_at, country FROM token_families"
-        " WHERE user_id = ? AND revoked_at IS NULL ORDER BY COALESCE(last_seen_at, created_at) DESC"));
+    QSqlQuery query = m_s.database.prepare(
+        QStringLiteral("SELECT id, device_name, app_version, created_at, last_seen_at, country FROM token_families"
+                       " WHERE user_id = ? AND revoked_at IS NULL ORDER BY COALESCE(last_seen_at, created_at) DESC"));
     query.addBindValue(caller.userId);
     Database::exec(query);
     QJsonArray list;
@@ -879,11 +894,13 @@ HttpResponse PrivacyEndpoints::sessions(const HttpRequest &request)
             { QStringLiteral("id"), id },
             { QStringLiteral("device_name"),
               query.value(1).isNull() ? QStringLiteral("Unnamed device") : query.value(1).toString() },
-            { QStringLiteral("app_version"), query.value(2).isNull() ? QJsonValue() : QJsonValue(query.value(2).toString()) },
+            { QStringLiteral("app_version"),
+              query.value(2).isNull() ? QJsonValue() : QJsonValue(query.value(2).toString()) },
             { QStringLiteral("signed_in_at"), Clock::toIso(query.value(3).toLongLong()) },
             { QStringLiteral("last_seen_at"),
               Clock::toIso(query.value(4).isNull() ? query.value(3).toLongLong() : query.value(4).toLongLong()) },
-            { QStringLiteral("country"), query.value(5).isNull() ? QStringLiteral("unknown") : query.value(5).toString() },
+            { QStringLiteral("country"),
+              query.value(5).isNull() ? QStringLiteral("unknown") : query.value(5).toString() },
             { QStringLiteral("current"), id == caller.familyId },
         });
     }
@@ -965,26 +982,30 @@ HttpResponse PrivacyEndpoints::decisions(const HttpRequest &request)
         QJsonValue review;
         if (reviews.contains(id)) {
             const auto &r = reviews[id];
-            review = QJsonObject { { QStringLiteral("request_id"), r.id },
-                                   { QStringLiteral("status"), r.status },
-                                   { QStringLiteral("outcome"), r.result.value(QLatin1String("outcome")) },
-                                   { QStringLiteral("reviewer"), r.result.value(QLatin1String("reviewer")) },
-                                   { QStringLiteral("note"), r.result.value(QLatin1String("note")) },
-                                   { QStringLiteral("can_cancel"), PrivacyRules::canCancel(r.type, r.status, 0, now) } };
+            review
+                = QJsonObject { { QStringLiteral("request_id"), r.id },
+                                { QStringLiteral("status"), r.status },
+                                { QStringLiteral("outcome"), r.result.value(QLatin1String("outcome")) },
+                                { QStringLiteral("reviewer"), r.result.value(QLatin1String("reviewer")) },
+                                { QStringLiteral("note"), r.result.value(QLatin1String("note")) },
+                                { QStringLiteral("can_cancel"), PrivacyRules::canCancel(r.type, r.status, 0, now) } };
         }
         list.append(QJsonObject {
             { QStringLiteral("id"), id },
             { QStringLiteral("subject"), QStringLiteral("generation") },
             { QStringLiteral("subject_id"), query.value(1).toString() },
             { QStringLiteral("outcome"), query.value(2).toString() },
-            { QStringLiteral("category"), query.value(3).isNull() ? QJsonValue() : QJsonValue(query.value(3).toString()) },
-            { QStringLiteral("reason"), query.value(4).isNull() ? QJsonValue() : QJsonValue(query.value(4).toString()) },
+            { QStringLiteral("category"),
+              query.value(3).isNull() ? QJsonValue() : QJsonValue(query.value(3).toString()) },
+            { QStringLiteral("reason"),
+              query.value(4).isNull() ? QJsonValue() : QJsonValue(query.value(4).toString()) },
             { QStringLiteral("automated"), query.value(5).toInt() != 0 },
             { QStringLiteral("policy_version"), query.value(6).toString() },
             { QStringLiteral("decided_at"), Clock::toIso(query.value(7).toLongLong()) },
             { QStringLiteral("reviewed_at"),
               query.value(8).isNull() ? QJsonValue() : QJsonValue(Clock::toIso(query.value(8).toLongLong())) },
-            { QStringLiteral("review_outcome"), query.value(10).isNull() ? QJsonValue() : QJsonValue(query.value(10).toString()) },
+            { QStringLiteral("review_outcome"),
+              query.value(10).isNull() ? QJsonValue() : QJsonValue(query.value(10).toString()) },
             { QStringLiteral("review"), review },
         });
     }
@@ -1002,8 +1023,10 @@ QJsonObject PrivacyEndpoints::processingJson(const QString &userId) const
     if (restricted.next() && !restricted.value(0).isNull())
         since = Clock::toIso(restricted.value(0).toLongLong());
     restricted.finish();
-    QJsonObject objections { { QStringLiteral("product_analytics"), false }, { QStringLiteral("personalisation"), false } };
-    QSqlQuery query = m_s.database.prepare(QStringLiteral("SELECT purpose FROM processing_objections WHERE user_id = ?"));
+    QJsonObject objections { { QStringLiteral("product_analytics"), false },
+                             { QStringLiteral("personalisation"), false } };
+    QSqlQuery query
+        = m_s.database.prepare(QStringLiteral("SELECT purpose FROM processing_objections WHERE user_id = ?"));
     query.addBindValue(userId);
     Database::exec(query);
     while (query.next())
@@ -1052,11 +1075,11 @@ HttpResponse PrivacyEndpoints::applyProcessing(const QString &userId, const QJso
         const auto created = m_s.requests.create(userId, QStringLiteral("restriction"),
                                                  QJsonObject { { QStringLiteral("active"), restricted.toBool() } }, {},
                                                  QStringLiteral("in_progress"), now, actor);
-        m_s.requests.transition(created.id, QStringLiteral("completed"),
-                                restricted.toBool() ? QStringLiteral("Processing restricted: no new generations or analytics")
-                                                    : QStringLiteral("Restriction lifted"),
-                                QStringLiteral("server"), now,
-                                QJsonObject { { QStringLiteral("restricted"), restricted.toBool() } });
+        m_s.requests.transition(
+            created.id, QStringLiteral("completed"),
+            restricted.toBool() ? QStringLiteral("Processing restricted: no new generations or analytics")
+                                : QStringLiteral("Restriction lifted"),
+            QStringLiteral("server"), now, QJsonObject { { QStringLiteral("restricted"), restricted.toBool() } });
         done.append(created.id);
     }
     for (auto it = objectionMap.begin(); it != objectionMap.end(); ++it) {
@@ -1075,11 +1098,12 @@ HttpResponse PrivacyEndpoints::applyProcessing(const QString &userId, const QJso
             userId, QStringLiteral("objection"),
             QJsonObject { { QStringLiteral("purpose"), it.key() }, { QStringLiteral("active"), on } }, {},
             QStringLiteral("in_progress"), now, actor);
-        m_s.requests.transition(created.id, QStringLiteral("completed"),
-                                on ? QStringLiteral("Objection recorded; this processing has stopped")
-                                   : QStringLiteral("Objection withdrawn"),
-                                QStringLiteral("server"), now,
-                                QJsonObject { { QStringLiteral("purpose"), it.key() }, { QStringLiteral("objected"), on } });
+        m_s.requests.transition(
+            created.id, QStringLiteral("completed"),
+            on ? QStringLiteral("Objection recorded; this processing has stopped")
+               : QStringLiteral("Objection withdrawn"),
+            QStringLiteral("server"), now,
+            QJsonObject { { QStringLiteral("purpose"), it.key() }, { QStringLiteral("objected"), on } });
         done.append(created.id);
     }
     QJsonObject answer = processingJson(userId);
@@ -1096,7 +1120,8 @@ HttpResponse PrivacyEndpoints::deleteAllContent(const HttpRequest &request)
     QJsonObject rows;
     for (auto it = report.rows.cbegin(); it != report.rows.cend(); ++it)
         rows.insert(it.key(), qint64(it.value()));
-    return HttpResponse::json(200, QJsonObject { { QStringLiteral("rows"), rows }, { QStringLiteral("files"), qint64(report.files) } });
+    return HttpResponse::json(
+        200, QJsonObject { { QStringLiteral("rows"), rows }, { QStringLiteral("files"), qint64(report.files) } });
 }
 
 } // namespace pygmi::server

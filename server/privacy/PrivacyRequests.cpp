@@ -76,9 +76,9 @@ PrivacyRequests::Request PrivacyRequests::read(QSqlQuery &query) const
     return r;
 }
 
-PrivacyRequests::Request PrivacyRequests::create(const QString &userId, const QString &type,
-                                                 const QJsonObject &scope, const QString &details,
-                                                 const QString &status, std::int64_t now, const QString &actor) const
+PrivacyRequests::Request PrivacyRequests::create(const QString &userId, const QString &type, const QJsonObject &scope,
+                                                 const QString &details, const QString &status, std::int64_t now,
+                                                 const QString &actor) const
 {
     QSqlQuery region = m_database.prepare(QStringLiteral("SELECT region FROM users WHERE id = ?"));
     region.addBindValue(userId);
@@ -97,9 +97,9 @@ PrivacyRequests::Request PrivacyRequests::create(const QString &userId, const QS
     if (status != u"submitted" && status != u"needs_verification")
         r.acknowledgedAt = now;
     WriteTransaction transaction(m_database.connection());
-    QSqlQuery insert = m_database.prepare(QStringLiteral(
-        "INSERT INTO privacy_requests (id, user_id, type, regime, scope, status, details, submitted_at,"
-        " acknowledged_at, due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery insert = m_database.prepare(
+        QStringLiteral("INSERT INTO privacy_requests (id, user_id, type, regime, scope, status, details, submitted_at,"
+                       " acknowledged_at, due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.addBindValue(r.id);
     insert.addBindValue(userId);
     insert.addBindValue(type);
@@ -123,9 +123,9 @@ PrivacyRequests::Request PrivacyRequests::create(const QString &userId, const QS
 void PrivacyRequests::addEvent(const QString &id, const QString &userId, const QString &status, const QString &note,
                                const QString &actor, std::int64_t now) const
 {
-    QSqlQuery insert = m_database.prepare(QStringLiteral(
-        "INSERT INTO privacy_request_events (id, request_id, user_id, status, note, actor, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery insert = m_database.prepare(
+        QStringLiteral("INSERT INTO privacy_request_events (id, request_id, user_id, status, note, actor, created_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)"));
     insert.addBindValue(newId());
     insert.addBindValue(id);
     insert.addBindValue(userId);
@@ -157,7 +157,8 @@ std::optional<PrivacyRequests::Request> PrivacyRequests::findForUser(const QStri
 std::vector<PrivacyRequests::Request> PrivacyRequests::forUser(const QString &userId) const
 {
     QSqlQuery query = m_database.prepare(
-        QStringLiteral("SELECT %1 FROM privacy_requests WHERE user_id = ? ORDER BY submitted_at DESC, id").arg(kColumns));
+        QStringLiteral("SELECT %1 FROM privacy_requests WHERE user_id = ? ORDER BY submitted_at DESC, id")
+            .arg(kColumns));
     query.addBindValue(userId);
     Database::exec(query);
     std::vector<Request> list;
@@ -286,8 +287,9 @@ void PrivacyRequests::countAttempt(const QString &id, const QString &note, std::
 
 QJsonArray PrivacyRequests::events(const QString &id) const
 {
-    QSqlQuery query = m_database.prepare(QStringLiteral(
-        "SELECT status, note, actor, created_at FROM privacy_request_events WHERE request_id = ? ORDER BY created_at, rowid"));
+    QSqlQuery query
+        = m_database.prepare(QStringLiteral("SELECT status, note, actor, created_at FROM privacy_request_events WHERE "
+                                            "request_id = ? ORDER BY created_at, rowid"));
     query.addBindValue(id);
     Database::exec(query);
     QJsonArray list;
@@ -309,14 +311,14 @@ QJsonObject PrivacyRequests::toJson(const Request &r, std::int64_t now) const
     Database::exec(query);
     while (query.next()) {
         const bool expired = !query.value(5).isNull() || query.value(4).toLongLong() <= now;
-        artifacts.append(QJsonObject { { QStringLiteral("id"), query.value(0).toString() },
-                                       { QStringLiteral("bytes"), query.value(1).toLongLong() },
-                                       { QStringLiteral("sha256"), query.value(2).toString() },
-                                       { QStringLiteral("created_at"), Clock::toIso(query.value(3).toLongLong()) },
-                                       { QStringLiteral("expires_at"), Clock::toIso(query.value(4).toLongLong()) },
-                                       { QStringLiteral("expired"), expired },
-                                       { QStringLiteral("url"),
-                                         QStringLiteral("/v1/privacy/exports/%1").arg(query.value(0).toString()) } });
+        artifacts.append(QJsonObject {
+            { QStringLiteral("id"), query.value(0).toString() },
+            { QStringLiteral("bytes"), query.value(1).toLongLong() },
+            { QStringLiteral("sha256"), query.value(2).toString() },
+            { QStringLiteral("created_at"), Clock::toIso(query.value(3).toLongLong()) },
+            { QStringLiteral("expires_at"), Clock::toIso(query.value(4).toLongLong()) },
+            { QStringLiteral("expired"), expired },
+            { QStringLiteral("url"), QStringLiteral("/v1/privacy/exports/%1").arg(query.value(0).toString()) } });
     }
     const bool overdue = !PrivacyRules::isFinal(r.status) && now > r.extendedDueAt.value_or(r.dueAt);
     return QJsonObject {
@@ -330,7 +332,8 @@ QJsonObject PrivacyRequests::toJson(const Request &r, std::int64_t now) const
         { QStringLiteral("acknowledged_at"), isoOrNull(r.acknowledgedAt) },
         { QStringLiteral("due_at"), Clock::toIso(r.dueAt) },
         { QStringLiteral("extended_due_at"), isoOrNull(r.extendedDueAt) },
-        { QStringLiteral("extension_reason"), r.extensionReason.isEmpty() ? QJsonValue() : QJsonValue(r.extensionReason) },
+        { QStringLiteral("extension_reason"),
+          r.extensionReason.isEmpty() ? QJsonValue() : QJsonValue(r.extensionReason) },
         { QStringLiteral("reason"), r.reason.isEmpty() ? QJsonValue() : QJsonValue(r.reason) },
         { QStringLiteral("grace_ends_at"), isoOrNull(r.graceEndsAt) },
         { QStringLiteral("completed_at"), isoOrNull(r.completedAt) },
@@ -339,8 +342,7 @@ QJsonObject PrivacyRequests::toJson(const Request &r, std::int64_t now) const
         // An internal failure is shown as a delay, never as an error the user must act on.
         { QStringLiteral("delayed"), r.attempts > 0 && !PrivacyRules::isFinal(r.status) },
         { QStringLiteral("overdue"), overdue },
-        { QStringLiteral("can_cancel"),
-          PrivacyRules::canCancel(r.type, r.status, r.graceEndsAt.value_or(0), now) },
+        { QStringLiteral("can_cancel"), PrivacyRules::canCancel(r.type, r.status, r.graceEndsAt.value_or(0), now) },
         { QStringLiteral("artifacts"), artifacts },
         { QStringLiteral("events"), events(r.id) },
     };

@@ -6,19 +6,23 @@ namespace pygmi::server {
 
 const QStringList &PrivacyRules::types()
 {
-    static const QStringList list { QStringLiteral("access"),      QStringLiteral("export"),
-                                    QStringLiteral("rectification"), QStringLiteral("erasure"),
-                                    QStringLiteral("restriction"), QStringLiteral("objection"),
-                                    QStringLiteral("sale_share_opt_out"), QStringLiteral("human_review") };
+    static const QStringList list { QStringLiteral("access"),
+                                    QStringLiteral("export"),
+                                    QStringLiteral("rectification"),
+                                    QStringLiteral("erasure"),
+                                    QStringLiteral("restriction"),
+                                    QStringLiteral("objection"),
+                                    QStringLiteral("sale_share_opt_out"),
+                                    QStringLiteral("human_review") };
     return list;
 }
 
 const QStringList &PrivacyRules::statuses()
 {
-    static const QStringList list { QStringLiteral("submitted"),  QStringLiteral("needs_verification"),
+    static const QStringList list { QStringLiteral("submitted"),   QStringLiteral("needs_verification"),
                                     QStringLiteral("in_progress"), QStringLiteral("awaiting_user_input"),
-                                    QStringLiteral("completed"),  QStringLiteral("denied"),
-                                    QStringLiteral("cancelled"),  QStringLiteral("expired") };
+                                    QStringLiteral("completed"),   QStringLiteral("denied"),
+                                    QStringLiteral("cancelled"),   QStringLiteral("expired") };
     return list;
 }
 
@@ -75,8 +79,7 @@ bool PrivacyRules::canMove(const QString &from, const QString &to)
     return false;
 }
 
-bool PrivacyRules::canCancel(const QString &type, const QString &status, std::int64_t graceEndsAtMs,
-                             std::int64_t nowMs)
+bool PrivacyRules::canCancel(const QString &type, const QString &status, std::int64_t graceEndsAtMs, std::int64_t nowMs)
 {
     if (status == u"submitted" || status == u"needs_verification" || status == u"awaiting_user_input")
         return true;

@@ -74,7 +74,8 @@ QJsonArray PrivacyWorker::retainedRecords(std::int64_t nowMs, std::int64_t erasu
                         QStringLiteral("Invoices and payment records held by the payment processor (this server "
                                        "stores none)") },
                       { QStringLiteral("basis"), QStringLiteral("Legal obligation: tax and accounting law") },
-                      { QStringLiteral("until"), QStringLiteral("as long as the processor's policy states, typically 7 years") } },
+                      { QStringLiteral("until"),
+                        QStringLiteral("as long as the processor's policy states, typically 7 years") } },
         QJsonObject { { QStringLiteral("category"), QStringLiteral("erasure_record") },
                       { QStringLiteral("what"),
                         QStringLiteral("This receipt: the request number, when it was carried out and how many records "
@@ -117,9 +118,10 @@ void PrivacyWorker::runOnce()
 
 void PrivacyWorker::notify(const QString &userId, const QString &requestId, const QString &status)
 {
-    m_events.publish(userId, QJsonObject { { QStringLiteral("type"), QStringLiteral("privacy.request") },
-                                           { QStringLiteral("request_id"), requestId },
-                                           { QStringLiteral("status"), status } });
+    m_events.publish(userId,
+                     QJsonObject { { QStringLiteral("type"), QStringLiteral("privacy.request") },
+                                   { QStringLiteral("request_id"), requestId },
+                                   { QStringLiteral("status"), status } });
 }
 
 void PrivacyWorker::prepareExports()

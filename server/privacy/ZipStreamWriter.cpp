@@ -80,8 +80,8 @@ bool ZipStreamWriter::append(const QByteArray &bytes)
 {
     if (!m_inEntry)
         return false;
-    m_current.crc = std::uint32_t(
-        crc32(m_current.crc, reinterpret_cast<const Bytef *>(bytes.constData()), uInt(bytes.size())));
+    m_current.crc
+        = std::uint32_t(crc32(m_current.crc, reinterpret_cast<const Bytef *>(bytes.constData()), uInt(bytes.size())));
     m_hash.addData(bytes);
     m_current.size += std::uint64_t(bytes.size());
     return write(bytes);
@@ -103,8 +103,8 @@ bool ZipStreamWriter::finishEntry()
         put32(descriptor, std::uint32_t(m_current.size));
     }
     m_central.push_back(m_current);
-    m_done.push_back(Entry { QString::fromUtf8(m_current.name), m_current.size,
-                             QString::fromLatin1(m_hash.result().toHex()) });
+    m_done.push_back(
+        Entry { QString::fromUtf8(m_current.name), m_current.size, QString::fromLatin1(m_hash.result().toHex()) });
     return write(descriptor);
 }
 

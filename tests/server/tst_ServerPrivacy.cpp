@@ -71,7 +71,8 @@ public:
     QList<QJsonObject> rows(const QString &table, const QString &where = {}, const QVariant &value = {}) const
     {
         QSqlQuery query(db());
-        query.prepare(QStringLiteral("SELECT * FROM %1%2").arg(table, where.isEmpty() ? QString() : u" WHERE " + where));
+        query.prepare(
+            QStringLiteral("SELECT * FROM %1%2").arg(table, where.isEmpty() ? QString() : u" WHERE " + where));
         if (!where.isEmpty())
             query.addBindValue(value);
         query.exec();
@@ -123,9 +124,9 @@ private:
 
     bool startServer()
     {
-        const bool ok = m_server.start({ QStringLiteral("--test-clock"), QStringLiteral("--sketch-step-ms"),
-                                         QStringLiteral("0"), QStringLiteral("--privacy-sweep-ms"),
-                                         QStringLiteral("50") });
+        const bool ok
+            = m_server.start({ QStringLiteral("--test-clock"), QStringLiteral("--sketch-step-ms"), QStringLiteral("0"),
+                               QStringLiteral("--privacy-sweep-ms"), QStringLiteral("50") });
         m_api = std::make_unique<ServerApi>(m_server.url());
         return ok;
     }
@@ -170,7 +171,8 @@ private:
         const ApiReply created = m_api->post(QStringLiteral("/v1/generations"), request, account.token);
         if (created.status != 201)
             return {};
-        const QJsonObject job = gen::waitForFinal(*m_api, account.token, request.value(QStringLiteral("id")).toString());
+        const QJsonObject job
+            = gen::waitForFinal(*m_api, account.token, request.value(QStringLiteral("id")).toString());
         m_api->post(QStringLiteral("/v1/generations"), gen::imageRequest(QStringLiteral("a gory massacre"), 64),
                     account.token);
         return job;
@@ -178,8 +180,12 @@ private:
 
     QString archiveOf(const QString &token, const QJsonObject &request, QTemporaryDir &dir)
     {
-        const QString url = request.value(QStringLiteral("artifacts")).toArray().first().toObject().value(
-            QStringLiteral("url")).toString();
+        const QString url = request.value(QStringLiteral("artifacts"))
+                                .toArray()
+                                .first()
+                                .toObject()
+                                .value(QStringLiteral("url"))
+                                .toString();
         const ApiReply download = m_api->get(url, token);
         if (download.status != 200)
             return {};
@@ -209,8 +215,9 @@ private slots:
         QCOMPARE(QDateTime::fromMSecsSinceEpoch(PrivacyRules::dueAt(QStringLiteral("ccpa"), submitted), Qt::UTC).date(),
                  QDate(2026, 3, 17));
         const qint64 due = PrivacyRules::dueAt(QStringLiteral("gdpr"), submitted);
-        QCOMPARE(QDateTime::fromMSecsSinceEpoch(PrivacyRules::extendedDueAt(QStringLiteral("gdpr"), due), Qt::UTC).date(),
-                 QDate(2026, 4, 28));
+        QCOMPARE(
+            QDateTime::fromMSecsSinceEpoch(PrivacyRules::extendedDueAt(QStringLiteral("gdpr"), due), Qt::UTC).date(),
+            QDate(2026, 4, 28));
         QVERIFY(PrivacyRules::canMove(QStringLiteral("submitted"), QStringLiteral("needs_verification")));
         QVERIFY(PrivacyRules::canMove(QStringLiteral("in_progress"), QStringLiteral("awaiting_user_input")));
         QVERIFY(PrivacyRules::canMove(QStringLiteral("awaiting_user_input"), QStringLiteral("in_progress")));
@@ -228,10 +235,11 @@ private slots:
         QVERIFY(!makeContent(alice, QStringLiteral("a lighthouse at dawn")).isEmpty());
         QVERIFY(!makeContent(bob, QStringLiteral("a red fox in snow")).isEmpty());
         // A correction request and a profile edit, so that those tables hold rows too.
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/requests"),
-                             { { QStringLiteral("type"), QStringLiteral("rectification") },
-                               { QStringLiteral("details"), QStringLiteral("My old display name is wrong.") } },
-                             alice.token)
+        QCOMPARE(m_api
+                     ->post(QStringLiteral("/v1/privacy/requests"),
+                            { { QStringLiteral("type"), QStringLiteral("rectification") },
+                              { QStringLiteral("details"), QStringLiteral("My old display name is wrong.") } },
+                            alice.token)
                      .status,
                  201);
         QCOMPARE(send("PUT", QStringLiteral("/v1/privacy/processing"),
@@ -262,7 +270,8 @@ private slots:
         QVERIFY(test.waitForFinished(20000));
         QVERIFY2(test.exitCode() == 0, test.readAllStandardOutput().constData());
 
-        const QJsonObject manifest = QJsonDocument::fromJson(unzipEntry(archive, QStringLiteral("manifest.json"))).object();
+        const QJsonObject manifest
+            = QJsonDocument::fromJson(unzipEntry(archive, QStringLiteral("manifest.json"))).object();
         QCOMPARE(manifest.value(QStringLiteral("user_id")).toString(), alice.id);
         QHash<QString, QList<QJsonObject>> exported; // table -> rows
         int mediaFiles = 0;
@@ -315,7 +324,8 @@ private slots:
                 for (const QJsonObject &candidate : exported.value(table)) {
                     bool same = true;
                     for (const auto &[name, key] : columns) {
-                        if (key && candidate.value(name).toVariant().toString() != row.value(name).toVariant().toString())
+                        if (key
+                            && candidate.value(name).toVariant().toString() != row.value(name).toVariant().toString())
                             same = false;
                     }
                     found = found || same;
@@ -335,25 +345,28 @@ private slots:
         // Seven days later the link answers 410 and the file is gone from the data directory.
         QVERIFY(startServer());
         advanceDays(8);
-        const QString token = m_api->login(alice.email, kPassword).json.value(QStringLiteral("access_token")).toString();
-        QTRY_COMPARE_WITH_TIMEOUT(m_api->get(artifact.value(QStringLiteral("url")).toString(), token).status, 410, 5000);
-        QVERIFY(!QFile::exists(QDir(m_server.dataDir()).filePath(
-            QStringLiteral("exports/%1.zip").arg(artifact.value(QStringLiteral("id")).toString()))));
+        const QString token
+            = m_api->login(alice.email, kPassword).json.value(QStringLiteral("access_token")).toString();
+        QTRY_COMPARE_WITH_TIMEOUT(m_api->get(artifact.value(QStringLiteral("url")).toString(), token).status, 410,
+                                  5000);
+        QVERIFY(!QFile::exists(
+            QDir(m_server.dataDir())
+                .filePath(QStringLiteral("exports/%1.zip").arg(artifact.value(QStringLiteral("id")).toString()))));
     }
 
     void downloadResumesWithRange()
     {
         const Account carol = signUp(QStringLiteral("carol.range@example.test"));
         QVERIFY(!makeContent(carol, QStringLiteral("a quiet harbour")).isEmpty());
-        const ApiReply asked = m_api->post(QStringLiteral("/v1/privacy/requests"),
-                                           { { QStringLiteral("type"), QStringLiteral("export") },
-                                             { QStringLiteral("scope"),
-                                               QJsonObject { { QStringLiteral("categories"),
-                                                               QJsonArray { QStringLiteral("content") } } } } },
-                                           carol.token);
+        const ApiReply asked = m_api->post(
+            QStringLiteral("/v1/privacy/requests"),
+            { { QStringLiteral("type"), QStringLiteral("export") },
+              { QStringLiteral("scope"),
+                QJsonObject { { QStringLiteral("categories"), QJsonArray { QStringLiteral("content") } } } } },
+            carol.token);
         QCOMPARE(asked.status, 201);
-        const QJsonObject done
-            = waitForRequest(carol.token, asked.json.value(QStringLiteral("id")).toString(), QStringLiteral("completed"));
+        const QJsonObject done = waitForRequest(carol.token, asked.json.value(QStringLiteral("id")).toString(),
+                                                QStringLiteral("completed"));
         const QJsonObject artifact = done.value(QStringLiteral("artifacts")).toArray().first().toObject();
         const QString url = artifact.value(QStringLiteral("url")).toString();
         const qint64 size = artifact.value(QStringLiteral("bytes")).toInteger();
@@ -366,7 +379,8 @@ private slots:
         m_api->extraHeaders = { { "Range", "bytes=100-" } };
         const ApiReply rest = m_api->get(url, carol.token);
         QCOMPARE(rest.status, 206);
-        QCOMPARE(QString::fromLatin1(sha256(first.body + rest.body)), artifact.value(QStringLiteral("sha256")).toString());
+        QCOMPARE(QString::fromLatin1(sha256(first.body + rest.body)),
+                 artifact.value(QStringLiteral("sha256")).toString());
         m_api->extraHeaders = { { "Range", "bytes=99999999-" } };
         QCOMPARE(m_api->get(url, carol.token).status, 416);
         m_api->extraHeaders.clear();
@@ -376,7 +390,8 @@ private slots:
         // Only the content category was asked for.
         QTemporaryDir dir;
         const QString archive = archiveOf(carol.token, done, dir);
-        const QJsonObject manifest = QJsonDocument::fromJson(unzipEntry(archive, QStringLiteral("manifest.json"))).object();
+        const QJsonObject manifest
+            = QJsonDocument::fromJson(unzipEntry(archive, QStringLiteral("manifest.json"))).object();
         QCOMPARE(manifest.value(QStringLiteral("categories")).toArray(), QJsonArray { QStringLiteral("content") });
     }
 
@@ -385,21 +400,26 @@ private slots:
         const Account erin = signUp(QStringLiteral("erin.delete@example.test"));
         const Account frank = signUp(QStringLiteral("frank.keep@example.test"));
         const QJsonObject job = makeContent(erin, QStringLiteral("an orchard under moonlight"));
-        QVERIFY(makeContent(frank, QStringLiteral("a desert caravan")).value(QStringLiteral("state")).toString() == u"succeeded");
+        QVERIFY(makeContent(frank, QStringLiteral("a desert caravan")).value(QStringLiteral("state")).toString()
+                == u"succeeded");
         const QJsonObject asset = job.value(QStringLiteral("assets")).toArray().first().toObject();
         const QString contentUrl = asset.value(QStringLiteral("content_url")).toString();
         const QString assetSha = asset.value(QStringLiteral("sha256")).toString();
         QCOMPARE(m_api->get(contentUrl, erin.token).status, 200);
         // A thumbnail exists too (the gallery stores it in the blob store).
-        QCOMPARE(m_api->get(QStringLiteral("/v1/assets/%1/thumbnail?size=256").arg(asset.value(QStringLiteral("id")).toString()),
-                            erin.token)
+        QCOMPARE(m_api
+                     ->get(QStringLiteral("/v1/assets/%1/thumbnail?size=256")
+                               .arg(asset.value(QStringLiteral("id")).toString()),
+                           erin.token)
                      .status,
                  200);
         // A second device, and an export file, both must go too.
-        const QString otherDevice = m_api->login(erin.email, kPassword).json.value(QStringLiteral("access_token")).toString();
+        const QString otherDevice
+            = m_api->login(erin.email, kPassword).json.value(QStringLiteral("access_token")).toString();
         const ApiReply exportAsked = m_api->post(QStringLiteral("/v1/privacy/requests"),
                                                  { { QStringLiteral("type"), QStringLiteral("export") } }, erin.token);
-        waitForRequest(erin.token, exportAsked.json.value(QStringLiteral("id")).toString(), QStringLiteral("completed"));
+        waitForRequest(erin.token, exportAsked.json.value(QStringLiteral("id")).toString(),
+                       QStringLiteral("completed"));
 
         const ApiReply preview = m_api->get(QStringLiteral("/v1/privacy/deletion-preview"), erin.token);
         QCOMPARE(preview.status, 200);
@@ -412,8 +432,9 @@ private slots:
         QCOMPARE(unverified.status, 201);
         QCOMPARE(unverified.json.value(QStringLiteral("status")).toString(), QStringLiteral("needs_verification"));
         const QString firstId = unverified.json.value(QStringLiteral("id")).toString();
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/requests/%1/verify").arg(firstId),
-                             { { QStringLiteral("password"), QStringLiteral("wrong-password-1") } }, erin.token)
+        QCOMPARE(m_api
+                     ->post(QStringLiteral("/v1/privacy/requests/%1/verify").arg(firstId),
+                            { { QStringLiteral("password"), QStringLiteral("wrong-password-1") } }, erin.token)
                      .status,
                  401);
         const ApiReply verified = m_api->post(QStringLiteral("/v1/privacy/requests/%1/verify").arg(firstId),
@@ -429,18 +450,20 @@ private slots:
                  firstId);
 
         // Cancel during the grace period: everything is still there, even after the period passes.
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/requests/%1/cancel").arg(firstId), {}, erin.token).status, 200);
+        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/requests/%1/cancel").arg(firstId), {}, erin.token).status,
+                 200);
         advanceDays(8);
         QTest::qWait(300);
-        const QString renewed = m_api->login(erin.email, kPassword).json.value(QStringLiteral("access_token")).toString();
+        const QString renewed
+            = m_api->login(erin.email, kPassword).json.value(QStringLiteral("access_token")).toString();
         QVERIFY(!renewed.isEmpty());
         QCOMPARE(m_api->get(contentUrl, renewed).status, 200);
 
         // Now for real: with the password at once, then the grace period passes.
-        const ApiReply scheduled = m_api->post(QStringLiteral("/v1/privacy/requests"),
-                                               { { QStringLiteral("type"), QStringLiteral("erasure") },
-                                                 { QStringLiteral("password"), kPassword } },
-                                               renewed);
+        const ApiReply scheduled = m_api->post(
+            QStringLiteral("/v1/privacy/requests"),
+            { { QStringLiteral("type"), QStringLiteral("erasure") }, { QStringLiteral("password"), kPassword } },
+            renewed);
         QCOMPARE(scheduled.json.value(QStringLiteral("status")).toString(), QStringLiteral("in_progress"));
         const QString erasureId = scheduled.json.value(QStringLiteral("id")).toString();
         advanceDays(8);
@@ -461,7 +484,8 @@ private slots:
         QCOMPARE(m_api->login(erin.email, kPassword).status, 401);
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), renewed).status, 401);
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), otherDevice).status, 401);
-        const QString frankNow = m_api->login(frank.email, kPassword).json.value(QStringLiteral("access_token")).toString();
+        const QString frankNow
+            = m_api->login(frank.email, kPassword).json.value(QStringLiteral("access_token")).toString();
         QCOMPARE(m_api->get(contentUrl, frankNow).status, 404);
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), frankNow).status, 200);
 
@@ -477,7 +501,8 @@ private slots:
                 }
             }
         }
-        QVERIFY(!QFile::exists(QDir(m_server.dataDir()).filePath(QStringLiteral("blobs/%1/%2").arg(assetSha.left(2), assetSha))));
+        QVERIFY(!QFile::exists(
+            QDir(m_server.dataDir()).filePath(QStringLiteral("blobs/%1/%2").arg(assetSha.left(2), assetSha))));
         // No orphan: every file left in the blob store is used by a remaining row (Frank's).
         {
             DbLook look(m_server.dataDir());
@@ -499,7 +524,8 @@ private slots:
                 ++kept;
             }
             QVERIFY(kept >= 1); // Frank's picture stays
-            QVERIFY(look.rows(QStringLiteral("asset_thumbnails"), QStringLiteral("source_sha256 = ?"), assetSha).isEmpty());
+            QVERIFY(
+                look.rows(QStringLiteral("asset_thumbnails"), QStringLiteral("source_sha256 = ?"), assetSha).isEmpty());
         }
         QDirIterator files(m_server.dataDir(), QDir::Files, QDirIterator::Subdirectories);
         while (files.hasNext()) {
@@ -523,25 +549,33 @@ private slots:
             = m_api->post(QStringLiteral("/v1/generations"), gen::imageRequest(QStringLiteral("a kite")), gina.token);
         QCOMPARE(refused.status, 403);
         QCOMPARE(refused.errorCode(), QStringLiteral("restricted"));
-        const ApiReply telemetry = m_api->send("POST", QStringLiteral("/v1/telemetry"), "{}", "application/json", gina.token);
+        const ApiReply telemetry
+            = m_api->send("POST", QStringLiteral("/v1/telemetry"), "{}", "application/json", gina.token);
         QCOMPARE(telemetry.status, 403);
         QCOMPARE(telemetry.errorCode(), QStringLiteral("restricted"));
         // No job row was written for the refused request.
-        QCOMPARE(m_api->get(QStringLiteral("/v1/generations"), gina.token).json.value(QStringLiteral("items")).toArray().size(), 0);
+        QCOMPARE(m_api->get(QStringLiteral("/v1/generations"), gina.token)
+                     .json.value(QStringLiteral("items"))
+                     .toArray()
+                     .size(),
+                 0);
         // Export and deletion still work.
         const ApiReply asked = m_api->post(QStringLiteral("/v1/privacy/requests"),
                                            { { QStringLiteral("type"), QStringLiteral("export") } }, gina.token);
         QCOMPARE(asked.status, 201);
-        QCOMPARE(waitForRequest(gina.token, asked.json.value(QStringLiteral("id")).toString(), QStringLiteral("completed"))
-                     .value(QStringLiteral("status")),
-                 QStringLiteral("completed"));
-        const ApiReply erasure = m_api->post(QStringLiteral("/v1/privacy/requests"),
-                                             { { QStringLiteral("type"), QStringLiteral("erasure") },
-                                               { QStringLiteral("password"), kPassword } },
-                                             gina.token);
+        QCOMPARE(
+            waitForRequest(gina.token, asked.json.value(QStringLiteral("id")).toString(), QStringLiteral("completed"))
+                .value(QStringLiteral("status")),
+            QStringLiteral("completed"));
+        const ApiReply erasure = m_api->post(
+            QStringLiteral("/v1/privacy/requests"),
+            { { QStringLiteral("type"), QStringLiteral("erasure") }, { QStringLiteral("password"), kPassword } },
+            gina.token);
         QCOMPARE(erasure.json.value(QStringLiteral("status")).toString(), QStringLiteral("in_progress"));
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/requests/%1/cancel").arg(erasure.json.value(QStringLiteral("id")).toString()),
-                             {}, gina.token)
+        QCOMPARE(m_api
+                     ->post(QStringLiteral("/v1/privacy/requests/%1/cancel")
+                                .arg(erasure.json.value(QStringLiteral("id")).toString()),
+                            {}, gina.token)
                      .status,
                  200);
         // Lifting it restores processing; the change is a completed, signed request.
@@ -566,7 +600,8 @@ private slots:
         QCOMPARE(restrictions, 2);
         // Objecting to analytics stops telemetry as well.
         send("PUT", QStringLiteral("/v1/privacy/processing"),
-             { { QStringLiteral("objections"), QJsonObject { { QStringLiteral("product_analytics"), true } } } }, gina.token);
+             { { QStringLiteral("objections"), QJsonObject { { QStringLiteral("product_analytics"), true } } } },
+             gina.token);
         QCOMPARE(m_api->send("POST", QStringLiteral("/v1/telemetry"), "{}", "application/json", gina.token).errorCode(),
                  QStringLiteral("objected"));
     }
@@ -574,8 +609,8 @@ private slots:
     void dueDatesStatusesAndCancel()
     {
         const Account hana = signUp(QStringLiteral("hana.due@example.test"));
-        QCOMPARE(send("PATCH", QStringLiteral("/v1/privacy/profile"), { { QStringLiteral("region"), QStringLiteral("us-ca") } },
-                      hana.token)
+        QCOMPARE(send("PATCH", QStringLiteral("/v1/privacy/profile"),
+                      { { QStringLiteral("region"), QStringLiteral("us-ca") } }, hana.token)
                      .status,
                  200);
         const ApiReply ccpa = m_api->post(QStringLiteral("/v1/privacy/requests"),
@@ -588,13 +623,15 @@ private slots:
                 .daysTo(QDateTime::fromString(r.value(QLatin1String(field)).toString(), Qt::ISODate));
         };
         QCOMPARE(days(ccpa.json, "due_at"), 45);
-        send("PATCH", QStringLiteral("/v1/privacy/profile"), { { QStringLiteral("region"), QStringLiteral("eu") } }, hana.token);
+        send("PATCH", QStringLiteral("/v1/privacy/profile"), { { QStringLiteral("region"), QStringLiteral("eu") } },
+             hana.token);
         const ApiReply gdpr = m_api->post(QStringLiteral("/v1/privacy/requests"),
                                           { { QStringLiteral("type"), QStringLiteral("rectification") },
                                             { QStringLiteral("details"), QStringLiteral("And my avatar.") } },
                                           hana.token);
         QCOMPARE(gdpr.json.value(QStringLiteral("regime")).toString(), QStringLiteral("gdpr"));
-        const QDateTime submitted = QDateTime::fromString(gdpr.json.value(QStringLiteral("submitted_at")).toString(), Qt::ISODate);
+        const QDateTime submitted
+            = QDateTime::fromString(gdpr.json.value(QStringLiteral("submitted_at")).toString(), Qt::ISODate);
         QCOMPARE(QDateTime::fromString(gdpr.json.value(QStringLiteral("due_at")).toString(), Qt::ISODate).date(),
                  submitted.addMonths(1).date());
 
@@ -610,29 +647,39 @@ private slots:
         const auto admin = [&](const QStringList &args) {
             QProcess process;
             process.start(TestServer::serverProgram(),
-                          QStringList { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin") } + args);
+                          QStringList { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin") }
+                              + args);
             process.waitForFinished(20000);
-            return QPair<int, QByteArray>(process.exitCode(), process.readAllStandardOutput() + process.readAllStandardError());
+            return QPair<int, QByteArray>(process.exitCode(),
+                                          process.readAllStandardOutput() + process.readAllStandardError());
         };
-        QCOMPARE(admin({ QStringLiteral("request"), QStringLiteral("ask"), id, QStringLiteral("Which"), QStringLiteral("name?") }).first, 0);
+        QCOMPARE(admin({ QStringLiteral("request"), QStringLiteral("ask"), id, QStringLiteral("Which"),
+                         QStringLiteral("name?") })
+                     .first,
+                 0);
         QJsonObject now = m_api->get(QStringLiteral("/v1/privacy/requests/%1").arg(id), hana.token).json;
         QCOMPARE(now.value(QStringLiteral("status")).toString(), QStringLiteral("awaiting_user_input"));
         QVERIFY(now.value(QStringLiteral("can_cancel")).toBool());
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/requests/%1/reply").arg(id),
-                             { { QStringLiteral("message"), QStringLiteral("The display name.") } }, hana.token)
+        QCOMPARE(m_api
+                     ->post(QStringLiteral("/v1/privacy/requests/%1/reply").arg(id),
+                            { { QStringLiteral("message"), QStringLiteral("The display name.") } }, hana.token)
                      .json.value(QStringLiteral("status"))
                      .toString(),
                  QStringLiteral("in_progress"));
-        QCOMPARE(admin({ QStringLiteral("request"), QStringLiteral("extend"), id, QStringLiteral("Waiting"), QStringLiteral("for"),
-                         QStringLiteral("records") })
+        QCOMPARE(admin({ QStringLiteral("request"), QStringLiteral("extend"), id, QStringLiteral("Waiting"),
+                         QStringLiteral("for"), QStringLiteral("records") })
                      .first,
                  0);
         now = m_api->get(QStringLiteral("/v1/privacy/requests/%1").arg(id), hana.token).json;
-        QCOMPARE(QDateTime::fromString(now.value(QStringLiteral("extended_due_at")).toString(), Qt::ISODate).date(),
-                 QDateTime::fromString(now.value(QStringLiteral("due_at")).toString(), Qt::ISODate).addMonths(2).date());
+        QCOMPARE(
+            QDateTime::fromString(now.value(QStringLiteral("extended_due_at")).toString(), Qt::ISODate).date(),
+            QDateTime::fromString(now.value(QStringLiteral("due_at")).toString(), Qt::ISODate).addMonths(2).date());
         QCOMPARE(now.value(QStringLiteral("extension_reason")).toString(), QStringLiteral("Waiting for records"));
         QCOMPARE(admin({ QStringLiteral("request"), QStringLiteral("extend"), id, QStringLiteral("again") }).first, 1);
-        QCOMPARE(admin({ QStringLiteral("request"), QStringLiteral("deny"), id, QStringLiteral("Not"), QStringLiteral("ours") }).first, 0);
+        QCOMPARE(admin({ QStringLiteral("request"), QStringLiteral("deny"), id, QStringLiteral("Not"),
+                         QStringLiteral("ours") })
+                     .first,
+                 0);
         now = m_api->get(QStringLiteral("/v1/privacy/requests/%1").arg(id), hana.token).json;
         QCOMPARE(now.value(QStringLiteral("status")).toString(), QStringLiteral("denied"));
         QCOMPARE(now.value(QStringLiteral("reason")).toString(), QStringLiteral("Not ours"));
@@ -647,8 +694,9 @@ private slots:
         // Another user's request does not exist for Hana.
         const Account ivan = signUp(QStringLiteral("ivan.due@example.test"));
         QCOMPARE(m_api->get(QStringLiteral("/v1/privacy/requests/%1").arg(id), ivan.token).status, 404);
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/requests"), { { QStringLiteral("type"), QStringLiteral("rectification") } },
-                             ivan.token)
+        QCOMPARE(m_api
+                     ->post(QStringLiteral("/v1/privacy/requests"),
+                            { { QStringLiteral("type"), QStringLiteral("rectification") } }, ivan.token)
                      .status,
                  422);
     }
@@ -659,35 +707,41 @@ private slots:
         const ApiReply blocked = m_api->post(QStringLiteral("/v1/generations"),
                                              gen::imageRequest(QStringLiteral("a gory massacre")), jun.token);
         QCOMPARE(blocked.json.value(QStringLiteral("state")).toString(), QStringLiteral("blocked"));
-        const QJsonArray decisions
-            = m_api->get(QStringLiteral("/v1/privacy/decisions"), jun.token).json.value(QStringLiteral("decisions")).toArray();
+        const QJsonArray decisions = m_api->get(QStringLiteral("/v1/privacy/decisions"), jun.token)
+                                         .json.value(QStringLiteral("decisions"))
+                                         .toArray();
         QCOMPARE(decisions.size(), 1);
         const QJsonObject decision = decisions.first().toObject();
         QCOMPARE(decision.value(QStringLiteral("automated")).toBool(), true);
         QCOMPARE(decision.value(QStringLiteral("category")).toString(), QStringLiteral("violence"));
         const QString decisionId = decision.value(QStringLiteral("id")).toString();
-        const ApiReply asked = m_api->post(QStringLiteral("/v1/privacy/requests"),
-                                           { { QStringLiteral("type"), QStringLiteral("human_review") },
-                                             { QStringLiteral("scope"), QJsonObject { { QStringLiteral("decision_id"), decisionId } } } },
-                                           jun.token);
+        const ApiReply asked = m_api->post(
+            QStringLiteral("/v1/privacy/requests"),
+            { { QStringLiteral("type"), QStringLiteral("human_review") },
+              { QStringLiteral("scope"), QJsonObject { { QStringLiteral("decision_id"), decisionId } } } },
+            jun.token);
         QCOMPARE(asked.status, 201);
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/requests"),
-                             { { QStringLiteral("type"), QStringLiteral("human_review") },
-                               { QStringLiteral("scope"), QJsonObject { { QStringLiteral("decision_id"), decisionId } } } },
-                             jun.token)
-                     .status,
-                 409);
+        QCOMPARE(
+            m_api
+                ->post(QStringLiteral("/v1/privacy/requests"),
+                       { { QStringLiteral("type"), QStringLiteral("human_review") },
+                         { QStringLiteral("scope"), QJsonObject { { QStringLiteral("decision_id"), decisionId } } } },
+                       jun.token)
+                .status,
+            409);
         const QString id = asked.json.value(QStringLiteral("id")).toString();
         QProcess list;
-        list.start(TestServer::serverProgram(), { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin"),
-                                                  QStringLiteral("review"), QStringLiteral("list") });
+        list.start(TestServer::serverProgram(),
+                   { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin"),
+                     QStringLiteral("review"), QStringLiteral("list") });
         QVERIFY(list.waitForFinished(20000));
         QVERIFY(list.readAllStandardOutput().contains(id.toUtf8()));
         QProcess resolve;
         resolve.start(TestServer::serverProgram(),
-                      { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin"), QStringLiteral("review"),
-                        QStringLiteral("resolve"), id, QStringLiteral("overturned"), QStringLiteral("Ada Reviewer"),
-                        QStringLiteral("Fiction"), QStringLiteral("about"), QStringLiteral("history") });
+                      { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin"),
+                        QStringLiteral("review"), QStringLiteral("resolve"), id, QStringLiteral("overturned"),
+                        QStringLiteral("Ada Reviewer"), QStringLiteral("Fiction"), QStringLiteral("about"),
+                        QStringLiteral("history") });
         QVERIFY(resolve.waitForFinished(20000));
         QCOMPARE(resolve.exitCode(), 0);
 
@@ -702,7 +756,12 @@ private slots:
         QCOMPARE(review.value(QStringLiteral("reviewer")).toString(), QStringLiteral("Ada Reviewer"));
         QCOMPARE(review.value(QStringLiteral("note")).toString(), QStringLiteral("Fiction about history"));
         const QJsonObject request = m_api->get(QStringLiteral("/v1/privacy/requests/%1").arg(id), jun.token).json;
-        QCOMPARE(request.value(QStringLiteral("events")).toArray().last().toObject().value(QStringLiteral("actor")).toString(),
+        QCOMPARE(request.value(QStringLiteral("events"))
+                     .toArray()
+                     .last()
+                     .toObject()
+                     .value(QStringLiteral("actor"))
+                     .toString(),
                  QStringLiteral("reviewer:Ada Reviewer"));
         const QByteArray key = QByteArray::fromBase64(m_api->get(QStringLiteral("/v1/consent/receipt-key"))
                                                           .json.value(QStringLiteral("public_key"))
@@ -714,8 +773,9 @@ private slots:
         // Resolving twice is refused.
         QProcess again;
         again.start(TestServer::serverProgram(),
-                    { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin"), QStringLiteral("review"),
-                      QStringLiteral("resolve"), id, QStringLiteral("upheld"), QStringLiteral("Bob") });
+                    { QStringLiteral("--data-dir"), m_server.dataDir(), QStringLiteral("admin"),
+                      QStringLiteral("review"), QStringLiteral("resolve"), id, QStringLiteral("upheld"),
+                      QStringLiteral("Bob") });
         QVERIFY(again.waitForFinished(20000));
         QCOMPARE(again.exitCode(), 1);
     }
@@ -723,16 +783,19 @@ private slots:
     void sessionsProfileAndEmail()
     {
         const Account kim = signUp(QStringLiteral("kim.sessions@example.test"));
-        QJsonObject body { { QStringLiteral("email"), kim.email }, { QStringLiteral("password"), kPassword },
+        QJsonObject body { { QStringLiteral("email"), kim.email },
+                           { QStringLiteral("password"), kPassword },
                            { QStringLiteral("device_name"), QStringLiteral("Kim's laptop") } };
         m_api->extraHeaders = { { "User-Agent", "PygmiStudio/0.1.0" } };
         const QString laptop
             = m_api->post(QStringLiteral("/v1/auth/login"), body).json.value(QStringLiteral("access_token")).toString();
-        const QJsonArray sessions
-            = m_api->get(QStringLiteral("/v1/privacy/sessions"), kim.token).json.value(QStringLiteral("sessions")).toArray();
+        const QJsonArray sessions = m_api->get(QStringLiteral("/v1/privacy/sessions"), kim.token)
+                                        .json.value(QStringLiteral("sessions"))
+                                        .toArray();
         m_api->get(QStringLiteral("/v1/me"), laptop);
-        const QJsonArray listed
-            = m_api->get(QStringLiteral("/v1/privacy/sessions"), kim.token).json.value(QStringLiteral("sessions")).toArray();
+        const QJsonArray listed = m_api->get(QStringLiteral("/v1/privacy/sessions"), kim.token)
+                                      .json.value(QStringLiteral("sessions"))
+                                      .toArray();
         m_api->extraHeaders.clear();
         QCOMPARE(sessions.size(), 2);
         QString laptopId;
@@ -746,46 +809,55 @@ private slots:
             }
         }
         QVERIFY(!laptopId.isEmpty());
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/sessions/%1/revoke").arg(laptopId), {}, kim.token).status, 204);
+        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/sessions/%1/revoke").arg(laptopId), {}, kim.token).status,
+                 204);
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), laptop).status, 401);
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), kim.token).status, 200);
 
         // Correction in place, and the email change waits for the code sent to the new address.
-        const ApiReply patched = send("PATCH", QStringLiteral("/v1/privacy/profile"),
-                                      { { QStringLiteral("display_name"), QStringLiteral("Kim K") },
-                                        { QStringLiteral("name"), QStringLiteral("Kim Kowalski") },
-                                        { QStringLiteral("preferences"), QJsonObject { { QStringLiteral("theme"), QStringLiteral("dark") } } } },
-                                      kim.token);
+        const ApiReply patched = send(
+            "PATCH", QStringLiteral("/v1/privacy/profile"),
+            { { QStringLiteral("display_name"), QStringLiteral("Kim K") },
+              { QStringLiteral("name"), QStringLiteral("Kim Kowalski") },
+              { QStringLiteral("preferences"), QJsonObject { { QStringLiteral("theme"), QStringLiteral("dark") } } } },
+            kim.token);
         QCOMPARE(patched.json.value(QStringLiteral("name")).toString(), QStringLiteral("Kim Kowalski"));
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), kim.token).json.value(QStringLiteral("display_name")).toString(),
                  QStringLiteral("Kim K"));
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/email"),
-                             { { QStringLiteral("new_email"), QStringLiteral("kim.new@example.test") },
-                               { QStringLiteral("password"), QStringLiteral("nope-nope-nope") } },
-                             kim.token)
+        QCOMPARE(m_api
+                     ->post(QStringLiteral("/v1/privacy/email"),
+                            { { QStringLiteral("new_email"), QStringLiteral("kim.new@example.test") },
+                              { QStringLiteral("password"), QStringLiteral("nope-nope-nope") } },
+                            kim.token)
                      .status,
                  401);
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/email"),
-                             { { QStringLiteral("new_email"), QStringLiteral("kim.new@example.test") },
-                               { QStringLiteral("password"), kPassword } },
-                             kim.token)
+        QCOMPARE(m_api
+                     ->post(QStringLiteral("/v1/privacy/email"),
+                            { { QStringLiteral("new_email"), QStringLiteral("kim.new@example.test") },
+                              { QStringLiteral("password"), kPassword } },
+                            kim.token)
                      .status,
                  202);
-        QCOMPARE(m_api->get(QStringLiteral("/v1/me"), kim.token).json.value(QStringLiteral("email")).toString(), kim.email);
+        QCOMPARE(m_api->get(QStringLiteral("/v1/me"), kim.token).json.value(QStringLiteral("email")).toString(),
+                 kim.email);
         const QString code = ServerApi::latestCode(m_server.dataDir(), QStringLiteral("kim.new@example.test"));
         QVERIFY(!code.isEmpty());
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/email/confirm"), { { QStringLiteral("code"), code } }, kim.token)
-                     .status,
-                 200);
+        QCOMPARE(
+            m_api->post(QStringLiteral("/v1/privacy/email/confirm"), { { QStringLiteral("code"), code } }, kim.token)
+                .status,
+            200);
         const QJsonObject me = m_api->get(QStringLiteral("/v1/me"), kim.token).json;
         QCOMPARE(me.value(QStringLiteral("email")).toString(), QStringLiteral("kim.new@example.test"));
         QCOMPARE(me.value(QStringLiteral("email_verified")).toBool(), true);
         QCOMPARE(m_api->login(QStringLiteral("kim.new@example.test"), kPassword).status, 200);
 
         // Sign out everywhere else.
-        const QString phone = m_api->login(QStringLiteral("kim.new@example.test"), kPassword).json.value(QStringLiteral("access_token")).toString();
-        QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/sessions/revoke-all"), { { QStringLiteral("include_current"), false } },
-                             kim.token)
+        const QString phone = m_api->login(QStringLiteral("kim.new@example.test"), kPassword)
+                                  .json.value(QStringLiteral("access_token"))
+                                  .toString();
+        QCOMPARE(m_api
+                     ->post(QStringLiteral("/v1/privacy/sessions/revoke-all"),
+                            { { QStringLiteral("include_current"), false } }, kim.token)
                      .status,
                  200);
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), phone).status, 401);
@@ -800,7 +872,8 @@ private slots:
         QHash<QString, QJsonObject> categories;
         for (const QJsonValue &value : summary.value(QStringLiteral("categories")).toArray())
             categories.insert(value.toObject().value(QStringLiteral("id")).toString(), value.toObject());
-        for (const char *id : { "account", "profile", "content", "references", "consent", "telemetry", "sessions", "billing" })
+        for (const char *id :
+             { "account", "profile", "content", "references", "consent", "telemetry", "sessions", "billing" })
             QVERIFY2(categories.contains(QLatin1String(id)), id);
         // 2 generations (one blocked), 1 asset, 2 moderation decisions (every check is recorded).
         QCOMPARE(categories.value(QStringLiteral("content")).value(QStringLiteral("count")).toInt(), 5);
@@ -817,7 +890,11 @@ private slots:
         // Delete all content now: rows and bytes go, the account stays.
         const QJsonObject job = m_api->get(QStringLiteral("/v1/generations"), lea.token).json;
         QCOMPARE(m_api->post(QStringLiteral("/v1/privacy/content/delete-all"), {}, lea.token).status, 200);
-        QCOMPARE(m_api->get(QStringLiteral("/v1/generations"), lea.token).json.value(QStringLiteral("items")).toArray().size(), 0);
+        QCOMPARE(m_api->get(QStringLiteral("/v1/generations"), lea.token)
+                     .json.value(QStringLiteral("items"))
+                     .toArray()
+                     .size(),
+                 0);
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), lea.token).status, 200);
         Q_UNUSED(job);
     }

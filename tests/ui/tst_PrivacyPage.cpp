@@ -14,6 +14,7 @@
 
 #include <QCryptographicHash>
 #include <QDialog>
+#include <QImage>
 #include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
@@ -61,8 +62,8 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY2(m_server.start({ QStringLiteral("--test-clock"), QStringLiteral("--sketch-step-ms"), QStringLiteral("0"),
-                                  QStringLiteral("--privacy-sweep-ms"), QStringLiteral("50") }),
+        QVERIFY2(m_server.start({ QStringLiteral("--test-clock"), QStringLiteral("--sketch-step-ms"),
+                                  QStringLiteral("0"), QStringLiteral("--privacy-sweep-ms"), QStringLiteral("50") }),
                  qPrintable(m_server.errorString()));
         m_api = std::make_unique<ServerApi>(m_server.url());
         m_email = QStringLiteral("page.%1@example.test").arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
@@ -128,6 +129,26 @@ private slots:
         QTRY_VERIFY(m_privacy->isReceiptVerified(id));
     }
 
+    void avatarIsReencoded()
+    {
+        QImage picture(600, 400, QImage::Format_RGB32);
+        picture.fill(Qt::darkCyan);
+        picture.setText(QStringLiteral("Location"), QStringLiteral("52.52N 13.40E secret place"));
+        const QString path = m_dir.filePath(QStringLiteral("me.png"));
+        QVERIFY(picture.save(path));
+        ui::PrivacyPage::setNextAvatarFile(path);
+        click("chooseAvatarButton");
+        QTRY_VERIFY(!m_privacy->profile().value(QStringLiteral("avatar_url")).isNull());
+        const ApiReply stored = m_api->get(QStringLiteral("/v1/privacy/profile/avatar"), m_client->accessToken());
+        QCOMPARE(stored.status, 200);
+        QVERIFY(!stored.body.contains("secret place"));
+        QImage back;
+        QVERIFY(back.loadFromData(stored.body));
+        QCOMPARE(back.width(), 256); // scaled down to at most 256 px, aspect kept
+        QVERIFY(back.height() == 170 || back.height() == 171);
+        QTRY_VERIFY(!child<QLabel>(m_page.get(), "avatarPreview")->pixmap().isNull());
+    }
+
     void deleteAccountGraceBannerCancel()
     {
         click("deleteAccountButton");
@@ -136,7 +157,8 @@ private slots:
         auto *preview = dialog->findChild<QTextBrowser *>(QStringLiteral("deletionPreview"));
         QTRY_VERIFY(preview->toPlainText().contains(QStringLiteral("Kept")));
         if (!qEnvironmentVariableIsEmpty("PYGMI_SCREENSHOT_DIR"))
-            dialog->grab().save(qEnvironmentVariable("PYGMI_SCREENSHOT_DIR") + QStringLiteral("/privacy-delete-dialog.png"));
+            dialog->grab().save(qEnvironmentVariable("PYGMI_SCREENSHOT_DIR")
+                                + QStringLiteral("/privacy-delete-dialog.png"));
         // A wrong password schedules nothing.
         auto *password = dialog->findChild<QLineEdit *>(QStringLiteral("deletionPasswordEdit"));
         password->setText(QStringLiteral("not-the-password"));
@@ -163,7 +185,8 @@ private slots:
 
     void revokeAnotherSession()
     {
-        QJsonObject body { { QStringLiteral("email"), m_email }, { QStringLiteral("password"), kPassword },
+        QJsonObject body { { QStringLiteral("email"), m_email },
+                           { QStringLiteral("password"), kPassword },
                            { QStringLiteral("device_name"), QStringLiteral("Old phone") } };
         const QString phone
             = m_api->post(QStringLiteral("/v1/auth/login"), body).json.value(QStringLiteral("access_token")).toString();

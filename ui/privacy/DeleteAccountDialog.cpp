@@ -55,7 +55,8 @@ DeleteAccountDialog::DeleteAccountDialog(core::PrivacyService *privacy, QWidget 
 
     m_privacy->deletionPreview([this](const QJsonObject &preview, const core::ApiError &error) {
         if (error) {
-            m_preview->setHtml(tr("<p>The preview could not be loaded: %1</p>").arg(error.userMessage().toHtmlEscaped()));
+            m_preview->setHtml(
+                tr("<p>The preview could not be loaded: %1</p>").arg(error.userMessage().toHtmlEscaped()));
             return;
         }
         QString html = tr("<p>After %n day(s) your account is deleted for good. Until then you can sign in and "
@@ -94,7 +95,7 @@ void DeleteAccountDialog::submit()
         m_delete->setEnabled(true);
         if (error) {
             m_error->setText(error.code() == u"invalid_credentials" ? tr("That password is not right.")
-                                                                     : error.userMessage());
+                                                                    : error.userMessage());
             m_error->show();
             return;
         }

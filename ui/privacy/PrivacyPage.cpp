@@ -9,20 +9,24 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
+#include <QBuffer>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDateTime>
 #include <QDir>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPixmap>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -106,8 +110,7 @@ QGroupBox *section(const QString &objectName, const QString &title, QWidget *par
     return box;
 }
 
-template<typename T>
-T *named(T *widget, const char *objectName, const QString &accessibleName)
+template<typename T> T *named(T *widget, const char *objectName, const QString &accessibleName)
 {
     widget->setObjectName(QString::fromLatin1(objectName));
     widget->setAccessibleName(accessibleName);
@@ -156,11 +159,11 @@ PrivacyPage::PrivacyPage(core::PrivacyService *privacy, QWidget *parent)
     big.setBold(true);
     title->setFont(big);
     layout->addWidget(title);
-    layout->addWidget(note(tr("What this server holds about you, and each of your rights, carried out from here."),
-                           content));
-    for (QWidget *part : { buildHoldings(), buildExport(), buildCorrect(), buildDelete(), buildRestrict(),
-                           buildTraining(), buildRequests(), buildDecisions(), buildSessions(), buildProcessors(),
-                           buildContact() }) {
+    layout->addWidget(
+        note(tr("What this server holds about you, and each of your rights, carried out from here."), content));
+    for (QWidget *part :
+         { buildHoldings(), buildExport(), buildCorrect(), buildDelete(), buildRestrict(), buildTraining(),
+           buildRequests(), buildDecisions(), buildSessions(), buildProcessors(), buildContact() }) {
         part->setParent(content);
         layout->addWidget(part);
     }
@@ -357,10 +360,14 @@ QWidget *PrivacyPage::buildExport()
                            box));
     auto *grid = new QGridLayout;
     const QList<QPair<QString, QString>> categories {
-        { QStringLiteral("account"), tr("Account") },        { QStringLiteral("profile"), tr("Profile and choices") },
-        { QStringLiteral("content"), tr("Prompts and content") }, { QStringLiteral("references"), tr("Reference files") },
-        { QStringLiteral("consent"), tr("Consent records") }, { QStringLiteral("telemetry"), tr("Logs and telemetry") },
-        { QStringLiteral("sessions"), tr("Sessions and devices") }, { QStringLiteral("requests"), tr("Privacy requests") },
+        { QStringLiteral("account"), tr("Account") },
+        { QStringLiteral("profile"), tr("Profile and choices") },
+        { QStringLiteral("content"), tr("Prompts and content") },
+        { QStringLiteral("references"), tr("Reference files") },
+        { QStringLiteral("consent"), tr("Consent records") },
+        { QStringLiteral("telemetry"), tr("Logs and telemetry") },
+        { QStringLiteral("sessions"), tr("Sessions and devices") },
+        { QStringLiteral("requests"), tr("Privacy requests") },
         { QStringLiteral("billing"), tr("Billing references") },
     };
     for (int i = 0; i < categories.size(); ++i) {
@@ -390,7 +397,8 @@ QWidget *PrivacyPage::buildExport()
     range->addStretch(1);
     layout->addLayout(range);
     auto *actions = new QHBoxLayout;
-    m_requestExport = named(new QPushButton(tr("Prepare my archive"), box), "requestExportButton", tr("Prepare my archive"));
+    m_requestExport
+        = named(new QPushButton(tr("Prepare my archive"), box), "requestExportButton", tr("Prepare my archive"));
     m_downloadButton = named(new QPushButton(tr("Download…"), box), "downloadExportButton", tr("Download the archive"));
     m_downloadButton->setEnabled(false);
     actions->addWidget(m_requestExport);
@@ -452,10 +460,10 @@ QWidget *PrivacyPage::buildExport()
             m_downloadStatus->setText(tr("This archive has expired and was deleted. Prepare a new one."));
             break;
         case State::Failed:
-            m_downloadStatus->setText(tr("The download stopped: %1. Click Download again to continue where it "
-                                         "stopped.")
-                                          .arg(m_download->error() ? m_download->error().userMessage()
-                                                                   : m_download->problem()));
+            m_downloadStatus->setText(
+                tr("The download stopped: %1. Click Download again to continue where it "
+                   "stopped.")
+                    .arg(m_download->error() ? m_download->error().userMessage() : m_download->problem()));
             break;
         case State::Idle:
             break;
@@ -507,10 +515,12 @@ void PrivacyPage::startDownload()
     const QString suggested = QDir(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation))
                                   .filePath(QStringLiteral("pygmi-export-%1.zip")
                                                 .arg(artifact.value(QLatin1String("created_at")).toString().left(10)));
-    const QString path = FileDialog::getSaveFileName(this, tr("Save your archive"), suggested, tr("ZIP archive (*.zip)"));
+    const QString path
+        = FileDialog::getSaveFileName(this, tr("Save your archive"), suggested, tr("ZIP archive (*.zip)"));
     if (path.isEmpty())
         return;
-    m_download->start(artifact.value(QLatin1String("url")).toString(), artifact.value(QLatin1String("sha256")).toString(),
+    m_download->start(artifact.value(QLatin1String("url")).toString(),
+                      artifact.value(QLatin1String("sha256")).toString(),
                       artifact.value(QLatin1String("bytes")).toInteger(), path);
 }
 
@@ -530,7 +540,56 @@ QWidget *PrivacyPage::buildCorrect()
     form->addRow(tr("Display name"), m_displayName);
     form->addRow(tr("Full name"), m_name);
     form->addRow(tr("Where you live (decides which law's deadlines apply)"), m_region);
+    auto *avatarRow = new QHBoxLayout;
+    m_avatar = named(new QLabel(box), "avatarPreview", tr("Your picture"));
+    m_avatar->setFixedSize(64, 64);
+    m_avatar->setFrameShape(QFrame::StyledPanel);
+    m_avatar->setAlignment(Qt::AlignCenter);
+    auto *chooseAvatar
+        = named(new QPushButton(tr("Choose picture…"), box), "chooseAvatarButton", tr("Choose a picture"));
+    auto *removeAvatar
+        = named(new QPushButton(tr("Remove picture"), box), "removeAvatarButton", tr("Remove the picture"));
+    avatarRow->addWidget(m_avatar);
+    avatarRow->addWidget(chooseAvatar);
+    avatarRow->addWidget(removeAvatar);
+    avatarRow->addStretch(1);
+    form->addRow(tr("Picture"), avatarRow);
     layout->addLayout(form);
+    connect(chooseAvatar, &QPushButton::clicked, this, [this] {
+        QString path;
+        if (s_nextAvatarFile) {
+            path = *s_nextAvatarFile;
+            s_nextAvatarFile.reset();
+        } else {
+            path = QFileDialog::getOpenFileName(this, tr("Choose a picture"), QString(),
+                                                tr("Images (*.png *.jpg *.jpeg *.webp *.bmp)"));
+        }
+        if (path.isEmpty())
+            return;
+        QImage image(path);
+        if (image.isNull()) {
+            report(tr("This file is not a picture Pygmi can read."), true);
+            return;
+        }
+        // Re-encoded as a small PNG: no camera, location or other metadata leaves this computer.
+        const QImage scaled = image.scaled(256, 256, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                                  .convertToFormat(QImage::Format_ARGB32);
+        // Built from the pixels alone: QImage carries text chunks and other metadata along otherwise.
+        image = QImage(scaled.constBits(), scaled.width(), scaled.height(), scaled.bytesPerLine(), scaled.format())
+                    .copy();
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        image.save(&buffer, "PNG");
+        m_privacy->setAvatar(png, [this](const QJsonObject &, const core::ApiError &error) {
+            report(error ? error.userMessage() : tr("Your picture was saved."), bool(error));
+        });
+    });
+    connect(removeAvatar, &QPushButton::clicked, this, [this] {
+        m_privacy->removeAvatar([this](const QJsonObject &, const core::ApiError &error) {
+            report(error ? error.userMessage() : tr("Your picture was removed."), bool(error));
+        });
+    });
     auto *save = named(new QPushButton(tr("Save"), box), "saveProfileButton", tr("Save profile"));
     layout->addWidget(save, 0, Qt::AlignLeft);
     connect(save, &QPushButton::clicked, this, [this] {
@@ -572,23 +631,26 @@ QWidget *PrivacyPage::buildCorrect()
                                });
     });
     connect(confirm, &QPushButton::clicked, this, [this] {
-        m_privacy->confirmEmail(m_emailCode->text().trimmed(), [this](const QJsonObject &, const core::ApiError &error) {
-            m_emailStatus->setText(error ? error.userMessage() : tr("Your email address was changed."));
-        });
+        m_privacy->confirmEmail(
+            m_emailCode->text().trimmed(), [this](const QJsonObject &, const core::ApiError &error) {
+                m_emailStatus->setText(error ? error.userMessage() : tr("Your email address was changed."));
+            });
     });
 
     layout->addWidget(note(tr("Something else wrong? Tell us what to correct; a person will answer."), box));
     m_correction = named(new QPlainTextEdit(box), "correctionEdit", tr("What should be corrected"));
     m_correction->setMaximumHeight(80);
     layout->addWidget(m_correction);
-    auto *ask = named(new QPushButton(tr("Ask for a correction"), box), "sendCorrectionButton", tr("Ask for a correction"));
+    auto *ask
+        = named(new QPushButton(tr("Ask for a correction"), box), "sendCorrectionButton", tr("Ask for a correction"));
     layout->addWidget(ask, 0, Qt::AlignLeft);
     connect(ask, &QPushButton::clicked, this, [this] {
-        m_privacy->askCorrection(m_correction->toPlainText().trimmed(), [this](const QJsonObject &, const core::ApiError &error) {
-            if (!error)
-                m_correction->clear();
-            report(error ? error.userMessage() : tr("Your correction request was sent."), bool(error));
-        });
+        m_privacy->askCorrection(
+            m_correction->toPlainText().trimmed(), [this](const QJsonObject &, const core::ApiError &error) {
+                if (!error)
+                    m_correction->clear();
+                report(error ? error.userMessage() : tr("Your correction request was sent."), bool(error));
+            });
     });
     return box;
 }
@@ -600,6 +662,16 @@ void PrivacyPage::showProfile()
         return;
     m_displayName->setText(profile.value(QLatin1String("display_name")).toString());
     m_name->setText(profile.value(QLatin1String("name")).toString());
+    if (profile.value(QLatin1String("avatar_url")).isNull()) {
+        m_avatar->setPixmap(QPixmap());
+        m_avatar->setText(tr("None"));
+    } else {
+        m_privacy->fetchAvatar(this, [this](const QByteArray &bytes) {
+            QPixmap pixmap;
+            if (pixmap.loadFromData(bytes))
+                m_avatar->setPixmap(pixmap.scaled(m_avatar->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+        });
+    }
     const int region = m_region->findData(profile.value(QLatin1String("region")).toString());
     m_region->setCurrentIndex(region < 0 ? 2 : region);
     const bool local = profile.value(QLatin1String("kind")).toString() == u"local";
@@ -623,7 +695,8 @@ QWidget *PrivacyPage::buildDelete()
     auto *row = new QHBoxLayout;
     auto *content = named(new QPushButton(tr("Delete all my content now…"), box), "deleteAllContentButton",
                           tr("Delete all my content now"));
-    auto *account = named(new QPushButton(tr("Delete my account…"), box), "deleteAccountButton", tr("Delete my account"));
+    auto *account
+        = named(new QPushButton(tr("Delete my account…"), box), "deleteAccountButton", tr("Delete my account"));
     row->addWidget(content);
     row->addWidget(account);
     row->addStretch(1);
@@ -676,7 +749,9 @@ QWidget *PrivacyPage::buildRestrict()
                 report(error.userMessage(), true);
         });
     };
-    connect(m_restrict, &QCheckBox::toggled, this, [apply](bool on) { apply({ { QStringLiteral("restricted"), on } }); });
+    connect(m_restrict, &QCheckBox::toggled, this, [apply](bool on) {
+        apply({ { QStringLiteral("restricted"), on } });
+    });
     connect(m_objectAnalytics, &QCheckBox::toggled, this, [apply](bool on) {
         apply({ { QStringLiteral("objections"), QJsonObject { { QStringLiteral("product_analytics"), on } } } });
     });
@@ -730,7 +805,8 @@ QWidget *PrivacyPage::buildRequests()
         });
     });
     connect(m_replyButton, &QPushButton::clicked, this, [this] {
-        m_privacy->replyToRequest(selectedRequest().value(QLatin1String("id")).toString(), m_replyEdit->text().trimmed(),
+        m_privacy->replyToRequest(selectedRequest().value(QLatin1String("id")).toString(),
+                                  m_replyEdit->text().trimmed(),
                                   [this](const QJsonObject &, const core::ApiError &error) {
                                       if (error)
                                           report(error.userMessage(), true);
@@ -758,10 +834,10 @@ void PrivacyPage::showRequests()
             status = tr("%1, delayed").arg(status);
         const bool hasReceipt = request.value(QLatin1String("receipt")).isObject();
         auto *item = new QTreeWidgetItem(
-            m_requests, { typeText(request.value(QLatin1String("type")).toString()), status,
-                          day(request.value(QLatin1String("submitted_at"))), due,
-                          !hasReceipt ? QString()
-                                      : (m_privacy->isReceiptVerified(id) ? tr("Signed, verified") : tr("Signed")) });
+            m_requests,
+            { typeText(request.value(QLatin1String("type")).toString()), status,
+              day(request.value(QLatin1String("submitted_at"))), due,
+              !hasReceipt ? QString() : (m_privacy->isReceiptVerified(id) ? tr("Signed, verified") : tr("Signed")) });
         item->setData(0, Qt::UserRole, id);
         if (id == selected)
             m_requests->setCurrentItem(item);
@@ -833,8 +909,8 @@ QWidget *PrivacyPage::buildDecisions()
     m_decisions->setRootIsDecorated(false);
     m_decisions->setMinimumHeight(120);
     layout->addWidget(m_decisions);
-    m_requestReview = named(new QPushButton(tr("Request human review"), box), "requestReviewButton",
-                            tr("Request human review"));
+    m_requestReview
+        = named(new QPushButton(tr("Request human review"), box), "requestReviewButton", tr("Request human review"));
     m_requestReview->setEnabled(false);
     layout->addWidget(m_requestReview, 0, Qt::AlignLeft);
     connect(m_decisions, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
@@ -862,9 +938,10 @@ void PrivacyPage::showDecisions()
         QString reviewText;
         if (!review.isEmpty()) {
             reviewText = review.value(QLatin1String("status")).toString() == u"completed"
-                ? tr("%1 by %2").arg(review.value(QLatin1String("outcome")).toString() == u"overturned" ? tr("Overturned")
-                                                                                                         : tr("Upheld"),
-                                     review.value(QLatin1String("reviewer")).toString())
+                ? tr("%1 by %2")
+                      .arg(review.value(QLatin1String("outcome")).toString() == u"overturned" ? tr("Overturned")
+                                                                                              : tr("Upheld"),
+                           review.value(QLatin1String("reviewer")).toString())
                 : statusText(review.value(QLatin1String("status")).toString());
         }
         auto *item = new QTreeWidgetItem(
@@ -872,7 +949,8 @@ void PrivacyPage::showDecisions()
             { when(decision.value(QLatin1String("decided_at"))),
               decision.value(QLatin1String("outcome")).toString() == u"blocked" ? tr("Blocked") : tr("Allowed"),
               decision.value(QLatin1String("category")).toString(),
-              decision.value(QLatin1String("automated")).toBool() ? tr("Automated check") : tr("A person"), reviewText });
+              decision.value(QLatin1String("automated")).toBool() ? tr("Automated check") : tr("A person"),
+              reviewText });
         item->setData(0, Qt::UserRole, decision.value(QLatin1String("id")).toString());
         item->setData(0, Qt::UserRole + 1,
                       review.isEmpty() || review.value(QLatin1String("status")).toString() == u"cancelled");
@@ -912,11 +990,10 @@ QWidget *PrivacyPage::buildSessions()
     });
     connect(m_revokeSession, &QPushButton::clicked, this, [this] {
         if (const QTreeWidgetItem *item = m_sessions->currentItem())
-            m_privacy->revokeSession(item->data(0, Qt::UserRole).toString(),
-                                     [this](const QJsonObject &, const core::ApiError &error) {
-                                         report(error ? error.userMessage() : tr("That device was signed out."),
-                                                bool(error));
-                                     });
+            m_privacy->revokeSession(
+                item->data(0, Qt::UserRole).toString(), [this](const QJsonObject &, const core::ApiError &error) {
+                    report(error ? error.userMessage() : tr("That device was signed out."), bool(error));
+                });
     });
     connect(everywhere, &QPushButton::clicked, this, [this] {
         m_privacy->signOutEverywhere(false, [this](const QJsonObject &, const core::ApiError &error) {
@@ -934,11 +1011,11 @@ void PrivacyPage::showSessions()
         const bool current = session.value(QLatin1String("current")).toBool();
         const QString country = session.value(QLatin1String("country")).toString();
         auto *item = new QTreeWidgetItem(
-            m_sessions, { current ? tr("%1 (this device)").arg(session.value(QLatin1String("device_name")).toString())
-                                  : session.value(QLatin1String("device_name")).toString(),
-                          session.value(QLatin1String("app_version")).toString(),
-                          when(session.value(QLatin1String("last_seen_at"))),
-                          country == u"unknown" ? tr("Unknown") : country });
+            m_sessions,
+            { current ? tr("%1 (this device)").arg(session.value(QLatin1String("device_name")).toString())
+                      : session.value(QLatin1String("device_name")).toString(),
+              session.value(QLatin1String("app_version")).toString(),
+              when(session.value(QLatin1String("last_seen_at"))), country == u"unknown" ? tr("Unknown") : country });
         item->setData(0, Qt::UserRole, session.value(QLatin1String("id")).toString());
         item->setData(0, Qt::UserRole + 1, current);
     }

@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QWidget>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -38,6 +39,8 @@ public:
     PrivacyPage(core::PrivacyService *privacy, QWidget *parent = nullptr);
 
     core::ExportDownload *download() const { return m_download; }
+    // Tests answer the picture chooser with this path (empty: as if cancelled).
+    static void setNextAvatarFile(const QString &path) { s_nextAvatarFile = path; }
 
 Q_SIGNALS:
     // The model-training switch lives with the other consent choices.
@@ -108,6 +111,8 @@ private:
     QLabel *m_processors = nullptr;
     QLabel *m_contact = nullptr;
     bool m_updating = false;
+    QLabel *m_avatar = nullptr;
+    static inline std::optional<QString> s_nextAvatarFile;
     QString m_shownDeletion;
 };
 
