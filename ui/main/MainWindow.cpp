@@ -222,6 +222,12 @@ void MainWindow::setPrivacyServices(core::ConsentManager *consent, core::Telemet
 void MainWindow::setPrivacyDashboard(core::PrivacyService *privacy)
 {
     m_privacyDashboard = privacy;
+    // Exports are prepared in the background: say when one is ready, whatever page is open.
+    connect(privacy, &core::PrivacyService::requestFinished, this, [this](const QJsonObject &request) {
+        if (request.value(QLatin1String("type")).toString() == u"export"
+            && request.value(QLatin1String("status")).toString() == u"completed")
+            statusBar()->showMessage(tr("Your data archive is ready: download it from the Privacy page."), 15000);
+    });
     // A deletion in its grace period is announced on every page, with the way back.
     const auto update = [this] {
         const QJsonObject pending = m_privacyDashboard->pendingDeletion();
