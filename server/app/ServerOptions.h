@@ -38,6 +38,11 @@ struct ServerOptions
     int contentRetentionDays = 30;
     QString moderationPolicyFile; // empty: the built-in sample policy
     QString location; // where this server runs, in words for users; empty: a default by mode
+    int uploadMaxMiB = 4096; // Tus-Max-Size
+    int uploadRequestMaxMiB = 2048; // one PATCH/POST body
+    int uploadQuotaMiB = 10240; // per user
+    int imageMaxMegapixels = 50;
+    int uploadSweepSeconds = 60;
     QStringList adminCommand; // e.g. {"lock", "a@b.c"}; empty: serve
 
     // Parses and checks the arguments; false with a message for the user in `error`.

@@ -3,6 +3,9 @@
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
 
+#include <QString>
+#include <functional>
+
 namespace pygmi::server {
 
 class AuthEndpoints;
@@ -28,6 +31,12 @@ public:
                         const ModerationPolicy &moderation, const BlobStore &blobs, const Clock &clock);
 
     void registerRoutes(Router &router);
+    // Whether the user may use this reference id (owns it and it has not expired). Unset: no
+    // references are accepted.
+    void setReferenceCheck(std::function<bool(const QString &userId, const QString &referenceId)> check)
+    {
+        m_referenceCheck = std::move(check);
+    }
 
 private:
     HttpResponse providers(const HttpRequest &request);
@@ -45,6 +54,7 @@ private:
     const ModerationPolicy &m_moderation;
     const BlobStore &m_blobs;
     const Clock &m_clock;
+    std::function<bool(const QString &, const QString &)> m_referenceCheck;
 };
 
 } // namespace pygmi::server

@@ -2,6 +2,7 @@
 
 #include "GenerationRequest.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <cstdint>
@@ -67,6 +68,7 @@ public:
         bool excludedFromTraining = true;
         std::int64_t createdAt = 0;
         std::int64_t expiresAt = 0;
+        QJsonArray referencesUsed; // [{"id","sha256","strength"}]
     };
 
     struct Decision

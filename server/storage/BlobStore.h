@@ -19,6 +19,11 @@ public:
     std::optional<QByteArray> read(const QString &sha256) const;
     QString pathFor(const QString &sha256) const; // empty for anything that is not a SHA-256 hex
     static QString sha256Hex(const QByteArray &bytes);
+    // Moves the file at `filePath` (on the same file system) into the store under `sha256`, which
+    // the caller computed; if that blob exists already the file is removed instead.
+    bool adopt(const QString &filePath, const QString &sha256) const;
+    // Deletes a blob; the caller makes sure no row still points at it.
+    bool remove(const QString &sha256) const;
 
 private:
     QString m_root;
