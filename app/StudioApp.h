@@ -16,6 +16,8 @@ class QWidget;
 namespace pygmi::core {
 class ApiClient;
 class AssetCache;
+class ReferenceLibrary;
+class UploadManager;
 class EventStream;
 class GenerationService;
 class JobListModel;
@@ -76,6 +78,7 @@ public:
     core::JobListModel *jobs() const { return m_jobs; }
     core::PromptHistory *promptHistory() const { return m_history; }
     core::AssetCache *assetCache() const { return m_cache; }
+    core::UploadManager *uploads() const { return m_uploads; }
     core::ProviderCatalog *providers() const { return m_providers; }
     ui::Theme *theme() const { return m_theme; }
     ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
@@ -118,6 +121,8 @@ private:
     core::JobListModel *m_jobs;
     core::PromptHistory *m_history;
     core::AssetCache *m_cache;
+    core::UploadManager *m_uploads;
+    core::ReferenceLibrary *m_references;
     ui::Theme *m_theme;
     QPointer<ui::WelcomeWindow> m_welcome;
     QPointer<ui::MainWindow> m_main;

@@ -211,6 +211,29 @@ QString UploadManager::add(const QString &filePath, bool keepMetadata)
     return item.id;
 }
 
+QString UploadManager::addReference(const QString &referenceId, const QString &name, const QString &media,
+                                    qint64 bytes)
+{
+    for (const UploadItem &item : std::as_const(m_items)) {
+        if (item.referenceId == referenceId)
+            return item.id;
+    }
+    UploadItem item;
+    item.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    item.fileName = name;
+    item.media = media;
+    item.size = bytes;
+    item.offset = bytes;
+    item.sha256 = QStringLiteral("-"); // ready: nothing to prepare
+    item.state = UploadItem::State::Done;
+    item.referenceId = referenceId;
+    item.createdAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_items.append(item);
+    save(item);
+    emit itemAdded(item.id);
+    return item.id;
+}
+
 void UploadManager::startPrepare(const QString &id)
 {
     UploadItem *item = find(id);

@@ -53,6 +53,8 @@ public:
 
     // Adds a file; returns its id. `keepMetadata` sends it as it is (off by default).
     QString add(const QString &filePath, bool keepMetadata = false);
+    // Adds a reference the server already holds (from the library); nothing is sent.
+    QString addReference(const QString &referenceId, const QString &name, const QString &media, qint64 bytes);
     void pause(const QString &id);
     void resume(const QString &id);
     // Stops and forgets an upload (the server's partial upload is terminated); a finished one is

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 class QWidget;
@@ -18,8 +19,14 @@ public:
     // The next call returns `path` at once (empty = as if cancelled).
     static void setNextSaveFileName(const QString &path);
 
+    // Files to open (empty when cancelled).
+    static QStringList getOpenFileNames(QWidget *parent, const QString &title, const QString &directory,
+                                        const QString &filters);
+    static void setNextOpenFileNames(const QStringList &paths);
+
 private:
     static std::optional<QString> s_nextSave;
+    static std::optional<QStringList> s_nextOpen;
 };
 
 } // namespace pygmi::ui
