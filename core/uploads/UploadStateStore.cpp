@@ -134,7 +134,7 @@ void UploadStateStore::save(const QString &scope, const UploadItem &item) const
               + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(item.id);
     q.addBindValue(scope);
-    q.addBindValue(item.sourcePath);
+    q.addBindValue(item.sourcePath.isNull() ? QStringLiteral("") : item.sourcePath); // empty: from the library
     q.addBindValue(item.fileName);
     q.addBindValue(item.sourceSize);
     q.addBindValue(item.sourceModifiedMs);

@@ -29,10 +29,10 @@ ReferencePanel::ReferencePanel(core::UploadManager *uploads, core::ReferenceLibr
     , m_library(library)
     , m_dropZone(new QFrame(this))
     , m_hint(new QLabel(m_dropZone))
-    , m_choose(new QPushButton(tr("Choose files…"), m_dropZone))
+    , m_choose(new QPushButton(tr("Choose…"), m_dropZone))
     , m_paste(new QPushButton(tr("Paste"), m_dropZone))
     , m_libraryButton(new QPushButton(tr("Library…"), m_dropZone))
-    , m_keep(new QCheckBox(tr("Keep photo metadata (location, camera) in the next files"), this))
+    , m_keep(new QCheckBox(tr("Keep photo metadata"), this))
     , m_message(new QLabel(this))
     , m_tiles(new QVBoxLayout)
 {
@@ -62,6 +62,7 @@ ReferencePanel::ReferencePanel(core::UploadManager *uploads, core::ReferenceLibr
     m_libraryButton->setVisible(m_library != nullptr);
     m_keep->setObjectName(QStringLiteral("referenceKeepMetadata"));
     m_keep->setAccessibleName(tr("Keep photo metadata in the next files"));
+    m_keep->setAccessibleDescription(tr("Applies to the next files you add, then turns itself off."));
     m_keep->setToolTip(tr("Off by default: before a file leaves this computer its location, camera, owner and other "
                           "hidden data are removed, without changing the picture. Tick this only if you want the "
                           "next files sent as they are."));

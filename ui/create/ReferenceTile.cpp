@@ -177,10 +177,13 @@ ReferenceTile::ReferenceTile(core::UploadManager *uploads, core::ReferenceLibrar
     bold.setBold(true);
     m_name->setFont(bold);
     m_name->setMinimumWidth(60);
+    m_name->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // elided to the room there is
     m_status->setObjectName(QStringLiteral("referenceStatus"));
     m_status->setWordWrap(true);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_metadata->setObjectName(QStringLiteral("referenceMetadata"));
     m_metadata->setWordWrap(true);
+    m_metadata->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_metadata->setForegroundRole(QPalette::PlaceholderText);
     m_ring->setObjectName(QStringLiteral("referenceProgress"));
     m_pause->setObjectName(QStringLiteral("referencePause"));
@@ -275,6 +278,12 @@ void ReferenceTile::loadThumbnail(const core::UploadItem &item)
     }
     if (item.media == u"video")
         m_thumbnail->setText(QStringLiteral("▶"));
+}
+
+void ReferenceTile::resizeEvent(QResizeEvent *event)
+{
+    QFrame::resizeEvent(event);
+    refresh(); // the name is elided to the new width
 }
 
 void ReferenceTile::refresh()

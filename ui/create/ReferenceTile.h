@@ -36,6 +36,9 @@ public:
     static QString errorText(const core::UploadItem &item);
     static QString sizeText(qint64 bytes);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void loadThumbnail(const core::UploadItem &item);
 
