@@ -22,7 +22,10 @@ class MediaProbe
 public:
     // Needs the first 64 bytes or so; fewer bytes may give Unknown.
     static MediaKind sniff(const std::uint8_t *data, std::size_t size);
-    static bool isImage(MediaKind kind) { return kind == MediaKind::Png || kind == MediaKind::Jpeg || kind == MediaKind::WebP; }
+    static bool isImage(MediaKind kind)
+    {
+        return kind == MediaKind::Png || kind == MediaKind::Jpeg || kind == MediaKind::WebP;
+    }
     static bool isVideo(MediaKind kind) { return kind == MediaKind::WebM || kind == MediaKind::Mp4; }
     static std::string_view mimeType(MediaKind kind);
 

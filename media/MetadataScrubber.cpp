@@ -1,11 +1,10 @@
 #include "MetadataScrubber.h"
 
-#include <exiv2/exiv2.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <exiv2/exiv2.hpp>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -14,9 +13,10 @@ namespace pygmi::media {
 
 namespace {
 
-const std::array<std::string_view, 13> kOrder { "location", "camera",        "owner", "capture_time", "software",
-                                                "generation_parameters", "text", "exif",  "xmp",
-                                                "iptc",     "comment",       "other_metadata", "video_metadata" };
+const std::array<std::string_view, 13> kOrder {
+    "location", "camera", "owner", "capture_time", "software",       "generation_parameters", "text",
+    "exif",     "xmp",    "iptc",  "comment",      "other_metadata", "video_metadata"
+};
 
 std::uint32_t be32(const std::uint8_t *p)
 {
@@ -75,8 +75,7 @@ std::vector<std::string> exivFindings(std::string_view input, bool *readable = n
     if (readable)
         *readable = false;
     try {
-        auto image
-            = Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte *>(input.data()), long(input.size()));
+        auto image = Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte *>(input.data()), long(input.size()));
         if (!image.get())
             return found;
         image->readMetadata();
@@ -101,9 +100,9 @@ std::vector<std::string> exivFindings(std::string_view input, bool *readable = n
                 found.emplace_back("software");
             else if (tag == "UserComment" || tag == "ImageDescription" || tag == "XPComment")
                 found.emplace_back("text");
-            else if (!startsWith(key, "Exif.Image.") && !startsWith(key, "Exif.Photo.") && !startsWith(key, "Exif.Thumbnail.")
-                     && !startsWith(key, "Exif.Iop.") && !startsWith(key, "Exif.Image2.")
-                     && !startsWith(key, "Exif.MakerNote."))
+            else if (!startsWith(key, "Exif.Image.") && !startsWith(key, "Exif.Photo.")
+                     && !startsWith(key, "Exif.Thumbnail.") && !startsWith(key, "Exif.Iop.")
+                     && !startsWith(key, "Exif.Image2.") && !startsWith(key, "Exif.MakerNote."))
                 found.emplace_back("camera"); // maker notes: camera-specific, often serial numbers
         }
         const Exiv2::XmpData &xmp = image->xmpData();
@@ -146,8 +145,7 @@ bool exivSeesMetadata(std::string_view input)
 {
     initialiseExiv2();
     try {
-        auto image
-            = Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte *>(input.data()), long(input.size()));
+        auto image = Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte *>(input.data()), long(input.size()));
         if (!image.get())
             return false;
         image->readMetadata();
@@ -182,9 +180,9 @@ std::uint32_t crc32(const std::uint8_t *data, std::size_t size)
 
 std::string textKindForKeyword(std::string_view keyword)
 {
-    static const std::array<std::string_view, 9> generation { "parameters", "prompt", "workflow", "Dream",
-                                                               "sd-metadata", "invokeai_metadata", "invokeai_graph",
-                                                               "generation_data", "negative_prompt" };
+    static const std::array<std::string_view, 9> generation { "parameters",     "prompt",          "workflow",
+                                                              "Dream",          "sd-metadata",     "invokeai_metadata",
+                                                              "invokeai_graph", "generation_data", "negative_prompt" };
     if (std::find(generation.begin(), generation.end(), keyword) != generation.end())
         return "generation_parameters";
     if (keyword == "XML:com.adobe.xmp")
@@ -210,9 +208,10 @@ std::string textKindForKeyword(std::string_view keyword)
 
 bool scrubPng(std::string_view in, std::string *out, std::vector<std::string> *found, std::string *why)
 {
-    static const std::array<std::string_view, 16> keep { "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA",
-                                                         "cHRM", "sRGB", "iCCP", "sBIT", "bKGD", "hIST",
-                                                         "pHYs", "acTL", "fcTL", "fdAT" };
+    static const std::array<std::string_view, 16> keep {
+        "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB",
+        "iCCP", "sBIT", "bKGD", "hIST", "pHYs", "acTL", "fcTL", "fdAT"
+    };
     const auto *data = reinterpret_cast<const std::uint8_t *>(in.data());
     const std::size_t size = in.size();
     out->assign(in.data(), 8);
@@ -392,8 +391,8 @@ bool scrubWebp(std::string_view in, std::string *out, std::vector<std::string> *
         const std::size_t take = std::min(8 + padded, riffEnd - pos);
         if (type == "VP8 " || type == "VP8L" || type == "ANMF" || type == "ALPH")
             sawImage = true;
-        if (type == "VP8X" || type == "VP8 " || type == "VP8L" || type == "ALPH" || type == "ANIM"
-            || type == "ANMF" || type == "ICCP") {
+        if (type == "VP8X" || type == "VP8 " || type == "VP8L" || type == "ALPH" || type == "ANIM" || type == "ANMF"
+            || type == "ICCP") {
             if (type == "VP8X")
                 vp8xAt = out->size();
             out->append(in.data() + pos, take);
@@ -486,8 +485,8 @@ struct VideoScrub
 // XMP uuid boxes) become 'free' with zeroed contents.
 void walkMp4(VideoScrub &scrub, std::uint64_t from, std::uint64_t to, int depth)
 {
-    static const std::uint8_t xmpUuid[16] = { 0xBE, 0x7A, 0xCF, 0xCB, 0x97, 0xA9, 0x42, 0xE8,
-                                              0x9C, 0x71, 0x99, 0x94, 0x91, 0xE3, 0xAF, 0xAC };
+    static const std::uint8_t xmpUuid[16]
+        = { 0xBE, 0x7A, 0xCF, 0xCB, 0x97, 0xA9, 0x42, 0xE8, 0x9C, 0x71, 0x99, 0x94, 0x91, 0xE3, 0xAF, 0xAC };
     std::uint64_t pos = from;
     while (pos + 8 <= to && !scrub.failed) {
         std::uint8_t header[16];
@@ -541,8 +540,7 @@ void walkMp4(VideoScrub &scrub, std::uint64_t from, std::uint64_t to, int depth)
 }
 
 // EBML variable-length integers.
-bool readVint(FileIo &io, std::uint64_t at, std::uint64_t limit, bool keepMarker, std::uint64_t *value,
-              int *length)
+bool readVint(FileIo &io, std::uint64_t at, std::uint64_t limit, bool keepMarker, std::uint64_t *value, int *length)
 {
     std::uint8_t first = 0;
     if (at >= limit || !io.read(at, &first, 1) || first == 0)
@@ -610,8 +608,9 @@ void walkWebm(VideoScrub &scrub, std::uint64_t from, std::uint64_t to, int depth
         const bool tags = id == kEbmlTags;
         const bool infoText = depth == 2 && (id == kEbmlTitle || id == kEbmlDateUtc);
         if (tags || infoText) {
-            if (tags && (scrub.io.contains(pos + header, size, "LOCATION")
-                         || scrub.io.contains(pos + header, size, "RECORDING_LOCATION")))
+            if (tags
+                && (scrub.io.contains(pos + header, size, "LOCATION")
+                    || scrub.io.contains(pos + header, size, "RECORDING_LOCATION")))
                 scrub.found->emplace_back("location");
             scrub.found->emplace_back(id == kEbmlDateUtc ? "capture_time" : "video_metadata");
             if (!scrub.dryRun && !voidElement(scrub.io, pos, header + size))

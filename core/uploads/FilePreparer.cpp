@@ -92,7 +92,8 @@ PreparedFile FilePreparer::prepare(const QString &sourcePath, bool keepMetadata,
             if (!QFile::copy(sourcePath, copyPath))
                 return failed(QStringLiteral("io_error"));
             QFile::setPermissions(copyPath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-            const media::ScrubReport scrubbed = MetadataScrubber::scrubVideoFile(QFile::encodeName(copyPath).toStdString());
+            const media::ScrubReport scrubbed
+                = MetadataScrubber::scrubVideoFile(QFile::encodeName(copyPath).toStdString());
             if (!scrubbed.ok) {
                 QFile::remove(copyPath);
                 return failed(QStringLiteral("corrupt"));

@@ -58,8 +58,9 @@ void ReferenceLibrary::remove(const QString &id, QObject *context, std::function
     request.idempotent = true;
     m_api->send(request, context, [this, id, done = std::move(done)](const ApiResponse &response) {
         if (response.ok() || response.httpStatus == 404) {
-            m_items.erase(std::remove_if(m_items.begin(), m_items.end(), [&](const ReferenceInfo &r) { return r.id == id; }),
-                          m_items.end());
+            m_items.erase(
+                std::remove_if(m_items.begin(), m_items.end(), [&](const ReferenceInfo &r) { return r.id == id; }),
+                m_items.end());
             emit changed();
             done({});
             return;

@@ -169,8 +169,7 @@ QList<QPair<QString, double>> UploadManager::references() const
 bool UploadManager::isBusy() const
 {
     return std::any_of(m_items.begin(), m_items.end(), [](const UploadItem &item) {
-        return item.state == UploadItem::State::Preparing || item.state == UploadItem::State::Queued
-            || item.isActive();
+        return item.state == UploadItem::State::Preparing || item.state == UploadItem::State::Queued || item.isActive();
     });
 }
 
@@ -211,8 +210,7 @@ QString UploadManager::add(const QString &filePath, bool keepMetadata)
     return item.id;
 }
 
-QString UploadManager::addReference(const QString &referenceId, const QString &name, const QString &media,
-                                    qint64 bytes)
+QString UploadManager::addReference(const QString &referenceId, const QString &name, const QString &media, qint64 bytes)
 {
     for (const UploadItem &item : std::as_const(m_items)) {
         if (item.referenceId == referenceId)
@@ -337,7 +335,9 @@ void UploadManager::createUpload(const QString &id)
     UploadItem *item = find(id);
     if (!item)
         return;
-    const auto metadata = [](const char *key, const QByteArray &value) -> QByteArray { return QByteArray(key) + ' ' + value.toBase64(); };
+    const auto metadata = [](const char *key, const QByteArray &value) -> QByteArray {
+        return QByteArray(key) + ' ' + value.toBase64();
+    };
     QByteArray meta = metadata("filename", item->fileName.toUtf8()) + ',' + metadata("filetype", item->mime.toLatin1())
         + ',' + metadata("sha256", item->sha256.toLatin1()) + ','
         + metadata("keep_metadata", item->keepMetadata ? "1" : "0");
@@ -705,8 +705,8 @@ void UploadManager::restore()
         if (item.isFinished() || item.state == UploadItem::State::Paused)
             continue; // as the creator left them
         const QFileInfo source(item.sourcePath);
-        const bool sourceSame = source.exists() && source.size() == item.sourceSize
-            && modifiedMs(source) == item.sourceModifiedMs;
+        const bool sourceSame
+            = source.exists() && source.size() == item.sourceSize && modifiedMs(source) == item.sourceModifiedMs;
         const bool preparedThere = !item.sha256.isEmpty() && QFileInfo(item.preparedPath).size() == item.size
             && QFileInfo::exists(item.preparedPath);
         if (!sourceSame) {

@@ -81,21 +81,23 @@ bool UploadStateStore::open()
     QSqlQuery q(db);
     q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
-    return q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS uploads ("
-                                 " id TEXT PRIMARY KEY, scope TEXT NOT NULL, source_path TEXT NOT NULL,"
-                                 " file_name TEXT NOT NULL, source_size INTEGER NOT NULL, source_mtime INTEGER NOT NULL,"
-                                 " prepared_path TEXT, size INTEGER NOT NULL, sha256 TEXT, media TEXT, mime TEXT,"
-                                 " keep_metadata INTEGER NOT NULL, metadata_found TEXT, upload_url TEXT,"
-                                 " upload_offset INTEGER NOT NULL, state TEXT NOT NULL, reference_id TEXT,"
-                                 " strength REAL NOT NULL, error_code TEXT, error_message TEXT,"
-                                 " created_at INTEGER NOT NULL)"));
+    return q.exec(
+        QStringLiteral("CREATE TABLE IF NOT EXISTS uploads ("
+                       " id TEXT PRIMARY KEY, scope TEXT NOT NULL, source_path TEXT NOT NULL,"
+                       " file_name TEXT NOT NULL, source_size INTEGER NOT NULL, source_mtime INTEGER NOT NULL,"
+                       " prepared_path TEXT, size INTEGER NOT NULL, sha256 TEXT, media TEXT, mime TEXT,"
+                       " keep_metadata INTEGER NOT NULL, metadata_found TEXT, upload_url TEXT,"
+                       " upload_offset INTEGER NOT NULL, state TEXT NOT NULL, reference_id TEXT,"
+                       " strength REAL NOT NULL, error_code TEXT, error_message TEXT,"
+                       " created_at INTEGER NOT NULL)"));
 }
 
 QList<UploadItem> UploadStateStore::load(const QString &scope) const
 {
     QList<UploadItem> items;
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM uploads WHERE scope = ? ORDER BY created_at, id"));
+    q.prepare(QStringLiteral("SELECT ") + kColumns
+              + QStringLiteral(" FROM uploads WHERE scope = ? ORDER BY created_at, id"));
     q.addBindValue(scope);
     if (!q.exec())
         return items;
@@ -144,7 +146,8 @@ void UploadStateStore::save(const QString &scope, const UploadItem &item) const
     q.addBindValue(item.media);
     q.addBindValue(item.mime);
     q.addBindValue(item.keepMetadata ? 1 : 0);
-    q.addBindValue(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(item.metadataFound)).toJson(QJsonDocument::Compact)));
+    q.addBindValue(QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(item.metadataFound)).toJson(QJsonDocument::Compact)));
     q.addBindValue(item.uploadUrl);
     q.addBindValue(item.offset);
     q.addBindValue(stateName(item.state));

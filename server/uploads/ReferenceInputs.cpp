@@ -33,7 +33,8 @@ std::vector<ReferenceInput> ReferenceInputs::load(const QString &userId, const Q
         if (!reference)
             continue; // deleted since the request was made: not used
         QString error;
-        const auto frame = MediaDecoder::firstFrame(m_blobs.pathFor(reference->sha256), kSampleSide, m_maxPixels, &error);
+        const auto frame
+            = MediaDecoder::firstFrame(m_blobs.pathFor(reference->sha256), kSampleSide, m_maxPixels, &error);
         if (!frame) {
             qCWarning(lcUploads) << "a reference could not be decoded for generation:" << error;
             continue;

@@ -79,8 +79,8 @@ ReferenceProcessor::Outcome ReferenceProcessor::process(const UploadStore::Uploa
     if (!file.open(QIODevice::ReadOnly) || file.size() != upload.length)
         return refuse(QStringLiteral("incomplete"), QStringLiteral("The upload's bytes are missing on the server."));
     const QByteArray head = file.read(64);
-    const MediaKind kind = MediaProbe::sniff(reinterpret_cast<const std::uint8_t *>(head.constData()),
-                                             std::size_t(head.size()));
+    const MediaKind kind
+        = MediaProbe::sniff(reinterpret_cast<const std::uint8_t *>(head.constData()), std::size_t(head.size()));
     if (kind == MediaKind::Unknown)
         return refuse(QStringLiteral("unsupported_type"),
                       QStringLiteral("This file is not a PNG, JPEG or WebP image or a WebM or MP4 video, whatever its "
@@ -98,7 +98,8 @@ ReferenceProcessor::Outcome ReferenceProcessor::process(const UploadStore::Uploa
     reference.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     reference.userId = upload.userId;
     reference.name = upload.name;
-    reference.mime = QString::fromLatin1(MediaProbe::mimeType(kind).data(), qsizetype(MediaProbe::mimeType(kind).size()));
+    reference.mime
+        = QString::fromLatin1(MediaProbe::mimeType(kind).data(), qsizetype(MediaProbe::mimeType(kind).size()));
     reference.uploadSha256 = *receivedSha;
     reference.metadataKept = upload.keepMetadata;
     reference.createdAt = nowMs;
@@ -128,8 +129,8 @@ ReferenceProcessor::Outcome ReferenceProcessor::process(const UploadStore::Uploa
                               .arg(m_limits.imageMaxPixels / 1'000'000)
                               .arg(m_limits.imageMaxSide));
         std::string scrubbed;
-        const media::ScrubReport report = MetadataScrubber::scrubImage(
-            std::string_view(bytes.constData(), std::size_t(bytes.size())), &scrubbed);
+        const media::ScrubReport report
+            = MetadataScrubber::scrubImage(std::string_view(bytes.constData(), std::size_t(bytes.size())), &scrubbed);
         if (!report.ok)
             return refuse(report.errorCode == "corrupt" ? QStringLiteral("corrupt") : QStringLiteral("unreadable"),
                           QString::fromStdString(report.errorMessage));
@@ -162,8 +163,7 @@ ReferenceProcessor::Outcome ReferenceProcessor::process(const UploadStore::Uploa
     QString decodeError;
     const auto frame = MediaDecoder::firstFrame(storedPath, kThumbnailSide, m_limits.imageMaxPixels, &decodeError);
     if (!frame)
-        return refuse(QStringLiteral("corrupt"),
-                      QStringLiteral("The file could not be decoded: %1").arg(decodeError));
+        return refuse(QStringLiteral("corrupt"), QStringLiteral("The file could not be decoded: %1").arg(decodeError));
     if (reference.media == QLatin1String("video")) {
         reference.width = frame->sourceWidth;
         reference.height = frame->sourceHeight;

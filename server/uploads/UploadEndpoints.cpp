@@ -118,8 +118,9 @@ std::optional<Checksum> parseChecksum(const HttpRequest &request, std::optional<
         return std::nullopt;
     }
     const auto decoded = QByteArray::fromBase64Encoding(
-        space == std::string_view::npos ? QByteArray() : QByteArray(header.substr(space + 1).data(),
-                                                                    qsizetype(header.size() - space - 1)),
+        space == std::string_view::npos
+            ? QByteArray()
+            : QByteArray(header.substr(space + 1).data(), qsizetype(header.size() - space - 1)),
         QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.size() != EVP_MD_get_size(checksum.algorithm)) {
         *bad = tusError(400, QStringLiteral("invalid_checksum"), QStringLiteral("Upload-Checksum is malformed."));
@@ -144,8 +145,8 @@ std::optional<QHash<QString, QByteArray>> parseMetadata(std::string_view header)
             return std::nullopt;
         QByteArray value;
         if (space >= 0) {
-            const auto decoded
-                = QByteArray::fromBase64Encoding(pair.mid(space + 1).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
+            const auto decoded = QByteArray::fromBase64Encoding(pair.mid(space + 1).trimmed(),
+                                                                QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded)
                 return std::nullopt;
             value = decoded.decoded;
@@ -389,8 +390,9 @@ StreamAccept UploadEndpoints::create(const HttpRequest &request)
         return accept;
     }
     if (*length == 0) {
-        accept.reject = tusError(422, QStringLiteral("empty_file"),
-                                 QStringLiteral("The file is empty (0 bytes): there is nothing to use as a reference."));
+        accept.reject
+            = tusError(422, QStringLiteral("empty_file"),
+                       QStringLiteral("The file is empty (0 bytes): there is nothing to use as a reference."));
         return accept;
     }
     const auto metadata = parseMetadata(request.header("upload-metadata"));
@@ -488,8 +490,9 @@ StreamAccept UploadEndpoints::patch(const HttpRequest &request)
     }
     auto writer = acquireWriter(id);
     if (!writer) {
-        HttpResponse busy = tusError(423, QStringLiteral("upload_busy"),
-                                     QStringLiteral("Another request is still writing this upload. Try again shortly."));
+        HttpResponse busy
+            = tusError(423, QStringLiteral("upload_busy"),
+                       QStringLiteral("Another request is still writing this upload. Try again shortly."));
         busy.headers.emplace_back("Retry-After", "1");
         accept.reject = std::move(busy);
         return accept;
@@ -516,17 +519,16 @@ StreamAccept UploadEndpoints::patch(const HttpRequest &request)
     const std::int64_t offset = durableOffset(*upload);
     if (*clientOffset != offset) {
         release();
-        accept.reject = tusError(409, QStringLiteral("offset_mismatch"),
-                                 QStringLiteral("Upload-Offset %1 does not match the upload's offset %2.")
-                                     .arg(*clientOffset)
-                                     .arg(offset));
+        accept.reject = tusError(
+            409, QStringLiteral("offset_mismatch"),
+            QStringLiteral("Upload-Offset %1 does not match the upload's offset %2.").arg(*clientOffset).arg(offset));
         return accept;
     }
     if (upload->state == QLatin1String("completed")) {
         release();
         if (hasBody(request)) {
-            accept.reject = tusError(413, QStringLiteral("past_length"),
-                                     QStringLiteral("This upload is already complete."));
+            accept.reject
+                = tusError(413, QStringLiteral("past_length"), QStringLiteral("This upload is already complete."));
             return accept;
         }
         HttpResponse done = tusStatus(204);
@@ -535,8 +537,7 @@ StreamAccept UploadEndpoints::patch(const HttpRequest &request)
         accept.reject = std::move(done);
         return accept;
     }
-    if (const auto length = parseCount(request.header("content-length"));
-        length && offset + *length > upload->length) {
+    if (const auto length = parseCount(request.header("content-length")); length && offset + *length > upload->length) {
         release();
         accept.reject = tusError(413, QStringLiteral("past_length"),
                                  QStringLiteral("This request would write past the upload's declared length of %1 "
@@ -587,8 +588,8 @@ HttpResponse UploadEndpoints::finishWrite(Sink &sink, bool complete)
         // A chunk with a checksum counts only whole and verified.
         if (!complete) {
             rollback();
-            return created(tusError(400, QStringLiteral("incomplete_chunk"),
-                                    QStringLiteral("The chunk did not arrive whole.")));
+            return created(
+                tusError(400, QStringLiteral("incomplete_chunk"), QStringLiteral("The chunk did not arrive whole.")));
         }
         unsigned char digest[EVP_MAX_MD_SIZE];
         unsigned int digestLength = 0;
@@ -687,8 +688,9 @@ HttpResponse UploadEndpoints::terminate(const HttpRequest &request)
         return withTus(ApiError::notFound());
     auto writer = acquireWriter(id);
     if (!writer) {
-        HttpResponse busy = tusError(423, QStringLiteral("upload_busy"),
-                                     QStringLiteral("Another request is still writing this upload. Try again shortly."));
+        HttpResponse busy
+            = tusError(423, QStringLiteral("upload_busy"),
+                       QStringLiteral("Another request is still writing this upload. Try again shortly."));
         busy.headers.emplace_back("Retry-After", "1");
         return busy;
     }
@@ -724,7 +726,8 @@ HttpResponse UploadEndpoints::listReferences(const HttpRequest &request)
     const QJsonObject quota { { QStringLiteral("used_bytes"), qint64(m_store.usedBytes(caller.userId)) },
                               { QStringLiteral("limit_bytes"), qint64(m_settings.quotaBytes) },
                               { QStringLiteral("max_upload_bytes"), qint64(m_settings.maxUploadBytes) } };
-    return HttpResponse::json(200, QJsonObject { { QStringLiteral("items"), items }, { QStringLiteral("quota"), quota } });
+    return HttpResponse::json(200,
+                              QJsonObject { { QStringLiteral("items"), items }, { QStringLiteral("quota"), quota } });
 }
 
 HttpResponse UploadEndpoints::getReference(const HttpRequest &request)
@@ -810,7 +813,8 @@ void UploadEndpoints::startSweeper()
     // Partial files whose upload row is gone (a crash between the two deletions) go first.
     try {
         const QDir dir(m_settings.uploadDir);
-        for (const QString &name : dir.entryList({ QStringLiteral("*.part"), QStringLiteral("*.part.clean") }, QDir::Files)) {
+        for (const QString &name :
+             dir.entryList({ QStringLiteral("*.part"), QStringLiteral("*.part.clean") }, QDir::Files)) {
             const QString id = name.section(u'.', 0, 0);
             if (!m_store.uploadExists(id) || name.endsWith(QStringLiteral(".clean")))
                 QFile::remove(dir.filePath(name));

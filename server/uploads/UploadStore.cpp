@@ -16,9 +16,9 @@ const QString kUploadColumns = QStringLiteral(
     "id, user_id, length, upload_offset, name, declared_sha256, keep_metadata, state, reference_id, error_code,"
     " error_message, created_at, updated_at, expires_at");
 
-const QString kReferenceColumns = QStringLiteral(
-    "id, user_id, name, media, mime, width, height, bytes, sha256, upload_sha256, thumbnail_sha256,"
-    " metadata_removed, metadata_kept, created_at, expires_at");
+const QString kReferenceColumns
+    = QStringLiteral("id, user_id, name, media, mime, width, height, bytes, sha256, upload_sha256, thumbnail_sha256,"
+                     " metadata_removed, metadata_kept, created_at, expires_at");
 
 QVariant nullable(const QString &text)
 {
@@ -126,8 +126,8 @@ void UploadStore::setOffset(const QString &id, std::int64_t offset, std::int64_t
 
 void UploadStore::markCompleted(const QString &id, const QString &referenceId, std::int64_t nowMs) const
 {
-    QSqlQuery q = m_db.prepare(QStringLiteral(
-        "UPDATE uploads SET state = 'completed', reference_id = ?, upload_offset = length, updated_at = ? WHERE id = ?"));
+    QSqlQuery q = m_db.prepare(QStringLiteral("UPDATE uploads SET state = 'completed', reference_id = ?, upload_offset "
+                                              "= length, updated_at = ? WHERE id = ?"));
     q.addBindValue(referenceId);
     q.addBindValue(qint64(nowMs));
     q.addBindValue(id);
@@ -154,7 +154,8 @@ void UploadStore::deleteUpload(const QString &id) const
 
 std::int64_t UploadStore::usedBytes(const QString &userId) const
 {
-    QSqlQuery refs = m_db.prepare(QStringLiteral("SELECT COALESCE(SUM(bytes), 0) FROM reference_files WHERE user_id = ?"));
+    QSqlQuery refs
+        = m_db.prepare(QStringLiteral("SELECT COALESCE(SUM(bytes), 0) FROM reference_files WHERE user_id = ?"));
     refs.addBindValue(userId);
     Database::exec(refs);
     std::int64_t used = refs.next() ? refs.value(0).toLongLong() : 0;
@@ -193,8 +194,8 @@ void UploadStore::insertReference(const Reference &r) const
     q.addBindValue(r.sha256);
     q.addBindValue(r.uploadSha256);
     q.addBindValue(r.thumbnailSha256);
-    q.addBindValue(QString::fromUtf8(
-        QJsonDocument(QJsonArray::fromStringList(r.metadataRemoved)).toJson(QJsonDocument::Compact)));
+    q.addBindValue(
+        QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(r.metadataRemoved)).toJson(QJsonDocument::Compact)));
     q.addBindValue(r.metadataKept ? 1 : 0);
     q.addBindValue(qint64(r.createdAt));
     q.addBindValue(qint64(r.expiresAt));
@@ -270,9 +271,9 @@ std::vector<UploadStore::Reference> UploadStore::expiredReferences(std::int64_t 
 
 bool UploadStore::blobInUse(const QString &sha256) const
 {
-    QSqlQuery q = m_db.prepare(QStringLiteral(
-        "SELECT 1 FROM reference_files WHERE sha256 = ? OR thumbnail_sha256 = ?"
-        " UNION ALL SELECT 1 FROM assets WHERE sha256 = ? OR poster_sha256 = ? LIMIT 1"));
+    QSqlQuery q
+        = m_db.prepare(QStringLiteral("SELECT 1 FROM reference_files WHERE sha256 = ? OR thumbnail_sha256 = ?"
+                                      " UNION ALL SELECT 1 FROM assets WHERE sha256 = ? OR poster_sha256 = ? LIMIT 1"));
     for (int i = 0; i < 4; ++i)
         q.addBindValue(sha256);
     Database::exec(q);
@@ -312,8 +313,9 @@ QJsonObject UploadStore::toJson(const Upload &u)
         { QStringLiteral("reference_id"), u.referenceId.isEmpty() ? QJsonValue() : QJsonValue(u.referenceId) },
     };
     if (!u.errorCode.isEmpty())
-        json.insert(QStringLiteral("error"), QJsonObject { { QStringLiteral("code"), u.errorCode },
-                                                           { QStringLiteral("message"), u.errorMessage } });
+        json.insert(
+            QStringLiteral("error"),
+            QJsonObject { { QStringLiteral("code"), u.errorCode }, { QStringLiteral("message"), u.errorMessage } });
     return json;
 }
 

@@ -16,7 +16,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <functional>
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
@@ -25,6 +24,7 @@
 #include <QTest>
 #include <QTimer>
 #include <cstdio>
+#include <functional>
 
 using namespace pygmi;
 using namespace pygmi::test;
@@ -68,7 +68,12 @@ bool makeVideo(ServerApi &api, const QString &token, const QString &path, qint64
     if (api.post(QStringLiteral("/v1/generations"), request, token).status != 201)
         return false;
     const QJsonObject job = generation::waitForFinal(api, token, request.value(QStringLiteral("id")).toString());
-    const QString url = job.value(QStringLiteral("assets")).toArray().first().toObject().value(QStringLiteral("content_url")).toString();
+    const QString url = job.value(QStringLiteral("assets"))
+                            .toArray()
+                            .first()
+                            .toObject()
+                            .value(QStringLiteral("content_url"))
+                            .toString();
     const QByteArray webm = api.get(url, token).body;
     QFile file(path);
     if (webm.isEmpty() || !file.open(QIODevice::WriteOnly))
@@ -142,7 +147,8 @@ ClientRun uploadWithManager(const QUrl &server, const QString &token, const QStr
 
 double uploadWithCurl(ServerApi &api, const QUrl &server, const QString &token, const QString &file)
 {
-    api.extraHeaders = { { "Tus-Resumable", "1.0.0" }, { "Upload-Length", QByteArray::number(QFileInfo(file).size()) } };
+    api.extraHeaders
+        = { { "Tus-Resumable", "1.0.0" }, { "Upload-Length", QByteArray::number(QFileInfo(file).size()) } };
     const ApiReply created = api.send("POST", QStringLiteral("/v1/uploads"), {}, {}, token);
     api.extraHeaders.clear();
     if (created.status != 201)
@@ -176,7 +182,8 @@ int childUpload(const QStringList &args)
     core::ApiClient api;
     api.setBaseUrl(QUrl(args.value(2)));
     api.setAccessToken(args.value(3));
-    core::UploadManager uploads(&api, args.value(4) + QStringLiteral("/uploads.sqlite"), args.value(4) + QStringLiteral("/work"));
+    core::UploadManager uploads(&api, args.value(4) + QStringLiteral("/uploads.sqlite"),
+                                args.value(4) + QStringLiteral("/work"));
     uploads.setScope(QStringLiteral("bench"));
     uploads.restore();
     QString id = uploads.items().isEmpty() ? uploads.add(args.value(5)) : uploads.items().first().id;
@@ -190,7 +197,8 @@ int childUpload(const QStringList &args)
         }
     });
     waitUntil([&] { return uploads.item(id)->isFinished(); }, 10 * 60 * 1000);
-    std::printf("done %d %s\n", uploads.chunkRequests(), uploads.item(id)->state == core::UploadItem::State::Done ? "ok" : "failed");
+    std::printf("done %d %s\n", uploads.chunkRequests(),
+                uploads.item(id)->state == core::UploadItem::State::Done ? "ok" : "failed");
     std::fflush(stdout);
     return 0;
 }
@@ -211,10 +219,10 @@ int main(int argc, char **argv)
     QTemporaryDir work(base + QStringLiteral("/pygmi-bench-uploads-XXXXXX"));
 
     TestServer server;
-    if (!server.start({ QStringLiteral("--upload-max-mb"), QStringLiteral("8192"), QStringLiteral("--upload-request-max-mb"),
-                        QStringLiteral("8192"), QStringLiteral("--upload-quota-mb"), QStringLiteral("65536"),
-                        QStringLiteral("--access-ttl"), QStringLiteral("36000"), QStringLiteral("--sketch-step-ms"),
-                        QStringLiteral("0") })) {
+    if (!server.start({ QStringLiteral("--upload-max-mb"), QStringLiteral("8192"),
+                        QStringLiteral("--upload-request-max-mb"), QStringLiteral("8192"),
+                        QStringLiteral("--upload-quota-mb"), QStringLiteral("65536"), QStringLiteral("--access-ttl"),
+                        QStringLiteral("36000"), QStringLiteral("--sketch-step-ms"), QStringLiteral("0") })) {
         std::fprintf(stderr, "server: %s\n", qPrintable(server.errorString()));
         return 1;
     }
@@ -230,7 +238,8 @@ int main(int argc, char **argv)
     std::printf("file: %.1f MiB WebM (valid video + padding), server and client on loopback\n", mib);
 
     QDir().mkpath(work.filePath(QStringLiteral("client")));
-    const ClientRun client = uploadWithManager(server.url(), clientToken, file, work.filePath(QStringLiteral("client")));
+    const ClientRun client
+        = uploadWithManager(server.url(), clientToken, file, work.filePath(QStringLiteral("client")));
     const double curlSeconds = uploadWithCurl(api, server.url(), curlToken, file);
     if (!client.ok || curlSeconds <= 0)
         return 1;
@@ -285,7 +294,8 @@ int main(int argc, char **argv)
     // that did not arrive whole with its checksum) plus any request beyond what the record needed.
     std::printf("kill -9 at %.1f MiB of %.1f MiB (4 MiB chunks): after restart %d PATCH requests for %d chunks left "
                 "by the app's record -> chunks sent again: %d (the one in flight at the kill%s), upload %s\n",
-                double(recorded) / 1048576.0, double(size) / 1048576.0, requests, needed, 1 + qMax(0, requests - needed),
+                double(recorded) / 1048576.0, double(size) / 1048576.0, requests, needed,
+                1 + qMax(0, requests - needed),
                 requests > needed ? QStringLiteral(" and %1 more").arg(requests - needed).toUtf8().constData() : "",
                 ok ? "completed" : "FAILED");
     server.stop();

@@ -10,9 +10,9 @@
 
 #include <QBuffer>
 #include <QCryptographicHash>
-#include <QImage>
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -74,11 +74,13 @@ class TestUploads : public QObject
     QTemporaryDir m_state;
     int m_managers = 0;
 
-    std::unique_ptr<UploadManager> makeManager(qint64 chunk = UploadManager::kDefaultChunkSize, const QString &name = {})
+    std::unique_ptr<UploadManager> makeManager(qint64 chunk = UploadManager::kDefaultChunkSize,
+                                               const QString &name = {})
     {
         const QString id = name.isEmpty() ? QString::number(++m_managers) : name;
-        auto manager = std::make_unique<UploadManager>(&m_api, m_state.path() + QStringLiteral("/uploads-%1.sqlite").arg(id),
-                                                       m_state.path() + QStringLiteral("/work-%1").arg(id));
+        auto manager
+            = std::make_unique<UploadManager>(&m_api, m_state.path() + QStringLiteral("/uploads-%1.sqlite").arg(id),
+                                              m_state.path() + QStringLiteral("/work-%1").arg(id));
         manager->setScope(m_server.url().toString());
         manager->setChunkSize(chunk);
         manager->setBackoff(100, 1000);
@@ -113,8 +115,11 @@ class TestUploads : public QObject
         ApiRequest info;
         info.path = QStringLiteral("/v1/server");
         info.authenticated = false;
-        const QString notice
-            = call(m_api, info).json.value(QStringLiteral("notice")).toObject().value(QStringLiteral("version")).toString();
+        const QString notice = call(m_api, info)
+                                   .json.value(QStringLiteral("notice"))
+                                   .toObject()
+                                   .value(QStringLiteral("version"))
+                                   .toString();
         ApiRequest signup;
         signup.method = "POST";
         signup.path = QStringLiteral("/v1/auth/signup");
@@ -144,7 +149,8 @@ private Q_SLOTS:
         QSignalSpy changed(manager.get(), &UploadManager::itemChanged);
         const QByteArray photo = samples::jpegWithMetadata(320, 240);
         const QString a = manager->add(writeFile(m_files.path(), QStringLiteral("holiday.jpg"), photo));
-        const QString b = manager->add(writeFile(m_files.path(), QStringLiteral("prompt.png"), samples::pngWithTextChunks()));
+        const QString b
+            = manager->add(writeFile(m_files.path(), QStringLiteral("prompt.png"), samples::pngWithTextChunks()));
         QVERIFY(waitState(*manager, a, UploadItem::State::Done));
         QVERIFY(waitState(*manager, b, UploadItem::State::Done));
         QVERIFY(!changed.isEmpty());
@@ -224,8 +230,10 @@ private Q_SLOTS:
         QCOMPARE(second->items().size(), 1);
         QVERIFY(waitState(*second, id, UploadItem::State::Done));
         const int remaining = int((image.size() - offsetAtQuit + 16 * 1024 - 1) / (16 * 1024));
-        QVERIFY2(second->chunkRequests() <= remaining + 1,
-                 qPrintable(QStringLiteral("%1 requests for %2 remaining chunks").arg(second->chunkRequests()).arg(remaining)));
+        QVERIFY2(
+            second->chunkRequests() <= remaining + 1,
+            qPrintable(
+                QStringLiteral("%1 requests for %2 remaining chunks").arg(second->chunkRequests()).arg(remaining)));
         QCOMPARE(reference(second->item(id)->referenceId).value(QStringLiteral("bytes")).toInteger(), image.size());
     }
 
@@ -265,7 +273,8 @@ private Q_SLOTS:
         const QString text = manager->add(writeFile(m_files.path(), QStringLiteral("notes.png"), "just text\n"));
         const QString empty = manager->add(writeFile(m_files.path(), QStringLiteral("empty.jpg"), {}));
         const QByteArray jpeg = samples::jpegWithMetadata(200, 100);
-        const QString cut = manager->add(writeFile(m_files.path(), QStringLiteral("cut.jpg"), jpeg.left(jpeg.size() / 2)));
+        const QString cut
+            = manager->add(writeFile(m_files.path(), QStringLiteral("cut.jpg"), jpeg.left(jpeg.size() / 2)));
         QVERIFY(waitState(*manager, text, UploadItem::State::Failed));
         QVERIFY(waitState(*manager, empty, UploadItem::State::Failed));
         QVERIFY(waitState(*manager, cut, UploadItem::State::Failed));

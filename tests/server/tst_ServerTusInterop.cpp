@@ -28,7 +28,10 @@ private slots:
 
 private:
     QList<QJsonObject> runClient(const QString &file, int chunk, qint64 interruptAt, int *exitCode);
-    QJsonObject reference(const QString &id) { return m_api->get(QStringLiteral("/v1/references/") + id, m_token).json; }
+    QJsonObject reference(const QString &id)
+    {
+        return m_api->get(QStringLiteral("/v1/references/") + id, m_token).json;
+    }
 
     TestServer m_server;
     std::unique_ptr<ServerApi> m_api;
@@ -111,8 +114,9 @@ void TestServerTusInterop::resumesAfterAnInterruption()
     QCOMPARE(stored.value(QStringLiteral("media")).toString(), QStringLiteral("image"));
     // A client that does not scrub still gets its photo's location removed on the server.
     QVERIFY(stored.value(QStringLiteral("metadata_removed")).toArray().contains(QStringLiteral("location")));
-    QFile blob(m_server.dataDir() + QStringLiteral("/blobs/") + stored.value(QStringLiteral("sha256")).toString().left(2)
-               + u'/' + stored.value(QStringLiteral("sha256")).toString());
+    QFile blob(m_server.dataDir() + QStringLiteral("/blobs/")
+               + stored.value(QStringLiteral("sha256")).toString().left(2) + u'/'
+               + stored.value(QStringLiteral("sha256")).toString());
     QVERIFY(blob.open(QIODevice::ReadOnly));
     const QByteArray bytes = blob.readAll();
     QCOMPARE(samples::exivMetadata(bytes), QStringList());
@@ -133,7 +137,8 @@ void TestServerTusInterop::refusedFileGivesAClearError()
     const QString message = events.first().value(QStringLiteral("message")).toString();
     QVERIFY2(message.contains(QStringLiteral("unsupported_type")) && message.contains(QStringLiteral("PNG, JPEG")),
              qPrintable(message));
-    QCOMPARE(m_api->get(QStringLiteral("/v1/references"), m_token).json.value(QStringLiteral("items")).toArray().size(), 2);
+    QCOMPARE(m_api->get(QStringLiteral("/v1/references"), m_token).json.value(QStringLiteral("items")).toArray().size(),
+             2);
 }
 
 void TestServerTusInterop::cleanupTestCase()

@@ -91,13 +91,13 @@ private:
 
 void TestServerUploads::initTestCase()
 {
-    QVERIFY2(m_server.start({ QStringLiteral("--sketch-step-ms"), QStringLiteral("0"), QStringLiteral("--test-clock"),
-                              QStringLiteral("--upload-max-mb"), QStringLiteral("8"),
-                              QStringLiteral("--upload-quota-mb"), QStringLiteral("12"),
-                              QStringLiteral("--upload-sweep-seconds"), QStringLiteral("1"),
-                              // Tokens outlive the clock jumps of the expiry tests.
-                              QStringLiteral("--access-ttl"), QStringLiteral("400000000") }),
-             qPrintable(m_server.errorString()));
+    QVERIFY2(
+        m_server.start({ QStringLiteral("--sketch-step-ms"), QStringLiteral("0"), QStringLiteral("--test-clock"),
+                         QStringLiteral("--upload-max-mb"), QStringLiteral("8"), QStringLiteral("--upload-quota-mb"),
+                         QStringLiteral("12"), QStringLiteral("--upload-sweep-seconds"), QStringLiteral("1"),
+                         // Tokens outlive the clock jumps of the expiry tests.
+                         QStringLiteral("--access-ttl"), QStringLiteral("400000000") }),
+        qPrintable(m_server.errorString()));
     m_api = std::make_unique<ServerApi>(m_server.url());
     m_token = signUp(*m_api, QStringLiteral("uploader@example.com"));
     m_otherToken = signUp(*m_api, QStringLiteral("someone-else@example.com"));
@@ -124,7 +124,8 @@ ApiReply TestServerUploads::tus(const QByteArray &method, const QString &path, c
     if (!body.isEmpty() && !contentType.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
     request.setTransferTimeout(20000);
-    QNetworkReply *reply = method == "HEAD" ? m_network.head(request) : m_network.sendCustomRequest(request, method, body);
+    QNetworkReply *reply
+        = method == "HEAD" ? m_network.head(request) : m_network.sendCustomRequest(request, method, body);
     QEventLoop loop;
     connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
@@ -159,9 +160,9 @@ ApiReply TestServerUploads::upload(const QByteArray &bytes, const QString &token
         return reply;
     for (qsizetype offset = 0; offset < bytes.size(); offset += chunk) {
         const QByteArray piece = bytes.mid(offset, chunk);
-        reply = tus("PATCH", path, token,
-                    { { "Upload-Offset", QByteArray::number(offset) }, { "Upload-Checksum", sha1Header(piece) } },
-                    piece);
+        reply
+            = tus("PATCH", path, token,
+                  { { "Upload-Offset", QByteArray::number(offset) }, { "Upload-Checksum", sha1Header(piece) } }, piece);
         if (reply.status != 204)
             break;
     }
@@ -177,7 +178,8 @@ QByteArray TestServerUploads::blob(const QString &sha256) const
 
 int TestServerUploads::referenceCount(const QString &token)
 {
-    return int(m_api->get(QStringLiteral("/v1/references"), token).json.value(QStringLiteral("items")).toArray().size());
+    return int(
+        m_api->get(QStringLiteral("/v1/references"), token).json.value(QStringLiteral("items")).toArray().size());
 }
 
 void TestServerUploads::advance(qint64 seconds)
@@ -233,9 +235,9 @@ void TestServerUploads::chunkedUploadWithChecksumsBecomesAReference()
     QCOMPARE(head.headers.value("cache-control"), QByteArray("no-store"));
 
     const qsizetype half = image.size() / 2;
-    ApiReply first = tus("PATCH", path, m_token,
-                         { { "Upload-Offset", "0" }, { "Upload-Checksum", sha1Header(image.left(half)) } },
-                         image.left(half));
+    ApiReply first
+        = tus("PATCH", path, m_token, { { "Upload-Offset", "0" }, { "Upload-Checksum", sha1Header(image.left(half)) } },
+              image.left(half));
     QCOMPARE(first.status, 204);
     QCOMPARE(first.headers.value("upload-offset"), QByteArray::number(half));
     QVERIFY(first.headers.contains("upload-expires"));
@@ -280,10 +282,9 @@ void TestServerUploads::chunkedUploadWithChecksumsBecomesAReference()
 void TestServerUploads::creationWithUpload()
 {
     const QByteArray image = samples::png(40, 30, Qt::darkGreen);
-    const ApiReply reply = tus("POST", QStringLiteral("/v1/uploads"), m_token,
-                               { { "Upload-Length", QByteArray::number(image.size()) },
-                                 { "Upload-Checksum", sha1Header(image) } },
-                               image);
+    const ApiReply reply = tus(
+        "POST", QStringLiteral("/v1/uploads"), m_token,
+        { { "Upload-Length", QByteArray::number(image.size()) }, { "Upload-Checksum", sha1Header(image) } }, image);
     QCOMPARE(reply.status, 201);
     QVERIFY(reply.headers.contains("location"));
     QCOMPARE(reply.headers.value("upload-offset"), QByteArray::number(image.size()));
@@ -324,9 +325,9 @@ void TestServerUploads::checksumMismatchIs460AndDiscardsTheChunk()
 void TestServerUploads::unsupportedChecksumAlgorithmIs400()
 {
     const QString path = create(10, m_token);
-    const ApiReply reply = tus("PATCH", path, m_token,
-                               { { "Upload-Offset", "0" }, { "Upload-Checksum", "md5 " + QByteArray("AAAA") } },
-                               QByteArray(10, 'x'));
+    const ApiReply reply
+        = tus("PATCH", path, m_token, { { "Upload-Offset", "0" }, { "Upload-Checksum", "md5 " + QByteArray("AAAA") } },
+              QByteArray(10, 'x'));
     QCOMPARE(reply.status, 400);
     QCOMPARE(reply.errorCode(), QStringLiteral("unsupported_checksum_algorithm"));
     QCOMPARE(tus("DELETE", path, m_token).status, 204);
@@ -372,7 +373,8 @@ void TestServerUploads::quotaIsEnforced()
     QCOMPARE(reply.errorCode(), QStringLiteral("quota_exceeded"));
     QCOMPARE(tus("DELETE", first, m_otherToken).status, 204);
     QVERIFY(!create(7 * 1024 * 1024, m_otherToken, &reply).isEmpty());
-    QCOMPARE(tus("DELETE", QUrl(QString::fromLatin1(reply.headers.value("location"))).path(), m_otherToken).status, 204);
+    QCOMPARE(tus("DELETE", QUrl(QString::fromLatin1(reply.headers.value("location"))).path(), m_otherToken).status,
+             204);
 }
 
 void TestServerUploads::terminationRemovesTheBytes()
@@ -408,10 +410,15 @@ void TestServerUploads::metadataIsRemovedOnTheServer_data()
     QTest::addColumn<QStringList>("expectedRemoved");
     QTest::newRow("jpeg exif gps xmp iptc")
         << samples::jpegWithMetadata()
-        << QStringList { QStringLiteral("location"), QStringLiteral("camera"), QStringLiteral("owner"), QStringLiteral("capture_time"), QStringLiteral("exif"), QStringLiteral("xmp"), QStringLiteral("iptc"), QStringLiteral("comment") };
+        << QStringList { QStringLiteral("location"),     QStringLiteral("camera"), QStringLiteral("owner"),
+                         QStringLiteral("capture_time"), QStringLiteral("exif"),   QStringLiteral("xmp"),
+                         QStringLiteral("iptc"),         QStringLiteral("comment") };
     QTest::newRow("png text chunks") << samples::pngWithTextChunks()
-                                     << QStringList { QStringLiteral("owner"), QStringLiteral("generation_parameters") };
-    QTest::newRow("webp exif") << samples::webpWithExif() << QStringList { QStringLiteral("location"), QStringLiteral("camera"), QStringLiteral("exif") };
+                                     << QStringList { QStringLiteral("owner"),
+                                                      QStringLiteral("generation_parameters") };
+    QTest::newRow("webp exif") << samples::webpWithExif()
+                               << QStringList { QStringLiteral("location"), QStringLiteral("camera"),
+                                                QStringLiteral("exif") };
 }
 
 void TestServerUploads::metadataIsRemovedOnTheServer()
@@ -461,11 +468,13 @@ void TestServerUploads::badInputIsRefusedWithoutAReference_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("code");
     const QByteArray jpeg = samples::jpegWithMetadata(200, 150);
-    QTest::newRow("truncated jpeg") << jpeg.left(jpeg.size() * 2 / 3) << QStringLiteral("cut.jpg") << 422 << QStringLiteral("corrupt");
-    QTest::newRow("text named png") << QByteArray("this is not a picture\n").repeated(20) << QStringLiteral("notes.png") << 422
-                                    << QStringLiteral("unsupported_type");
+    QTest::newRow("truncated jpeg") << jpeg.left(jpeg.size() * 2 / 3) << QStringLiteral("cut.jpg") << 422
+                                    << QStringLiteral("corrupt");
+    QTest::newRow("text named png") << QByteArray("this is not a picture\n").repeated(20) << QStringLiteral("notes.png")
+                                    << 422 << QStringLiteral("unsupported_type");
     QTest::newRow("empty file") << QByteArray() << QStringLiteral("empty.png") << 422 << QStringLiteral("empty_file");
-    QTest::newRow("30000x30000 png bomb") << samples::pngBomb() << QStringLiteral("bomb.png") << 422 << QStringLiteral("too_many_pixels");
+    QTest::newRow("30000x30000 png bomb")
+        << samples::pngBomb() << QStringLiteral("bomb.png") << 422 << QStringLiteral("too_many_pixels");
 }
 
 void TestServerUploads::badInputIsRefusedWithoutAReference()
@@ -474,11 +483,15 @@ void TestServerUploads::badInputIsRefusedWithoutAReference()
     QFETCH(QString, name);
     QFETCH(int, status);
     QFETCH(QString, code);
-    const QString token = signUp(*m_api, QStringLiteral("bad-input-%1@example.com").arg(QString::fromLatin1(QTest::currentDataTag())).replace(u' ', u'-'));
+    const QString token = signUp(*m_api,
+                                 QStringLiteral("bad-input-%1@example.com")
+                                     .arg(QString::fromLatin1(QTest::currentDataTag()))
+                                     .replace(u' ', u'-'));
     const ApiReply reply = upload(file, token, 1 << 20, "filename " + b64(name.toUtf8()));
     QCOMPARE(reply.status, status);
     QCOMPARE(reply.errorCode(), code);
-    QVERIFY(!reply.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().isEmpty());
+    QVERIFY(
+        !reply.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().isEmpty());
     QCOMPARE(referenceCount(token), 0);
     if (reply.headers.contains("x-upload-path")) {
         // The upload remembers why it failed; its bytes are gone.
@@ -502,8 +515,9 @@ void TestServerUploads::identicalFileIsRecognised()
              0);
     const ApiReply first = upload(image, m_token, 1 << 20, "sha256 " + b64(sha.toLatin1()));
     QCOMPARE(first.status, 204);
-    const QJsonArray found
-        = m_api->get(QStringLiteral("/v1/references?sha256=") + sha, m_token).json.value(QStringLiteral("items")).toArray();
+    const QJsonArray found = m_api->get(QStringLiteral("/v1/references?sha256=") + sha, m_token)
+                                 .json.value(QStringLiteral("items"))
+                                 .toArray();
     QCOMPARE(found.size(), 1);
     QCOMPARE(found.first().toObject().value(QStringLiteral("id")).toString(),
              QString::fromLatin1(first.headers.value("pygmi-reference-id")));
@@ -564,7 +578,12 @@ void TestServerUploads::videoReferenceGetsAPoster()
     QCOMPARE(m_api->post(QStringLiteral("/v1/generations"), request, m_token).status, 201);
     const QJsonObject job = waitForFinal(*m_api, m_token, request.value(QStringLiteral("id")).toString());
     QCOMPARE(job.value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
-    const QString content = job.value(QStringLiteral("assets")).toArray().first().toObject().value(QStringLiteral("content_url")).toString();
+    const QString content = job.value(QStringLiteral("assets"))
+                                .toArray()
+                                .first()
+                                .toObject()
+                                .value(QStringLiteral("content_url"))
+                                .toString();
     const QByteArray webm = m_api->get(content, m_token).body;
     QVERIFY(webm.startsWith("\x1a\x45\xdf\xa3"));
     const ApiReply done = upload(webm, m_token, 4096, "filename " + b64("lake.webm"));
@@ -575,7 +594,8 @@ void TestServerUploads::videoReferenceGetsAPoster()
     QCOMPARE(reference.json.value(QStringLiteral("mime")).toString(), QStringLiteral("video/webm"));
     QCOMPARE(reference.json.value(QStringLiteral("width")).toInt(), 160);
     const ApiReply thumbnail = m_api->get(
-        QStringLiteral("/v1/references/%1/thumbnail").arg(reference.json.value(QStringLiteral("id")).toString()), m_token);
+        QStringLiteral("/v1/references/%1/thumbnail").arg(reference.json.value(QStringLiteral("id")).toString()),
+        m_token);
     QCOMPARE(QImage::fromData(thumbnail.body).width(), 160);
 }
 
@@ -625,7 +645,8 @@ void TestServerUploads::generationUsesReferencesByStrength()
     QCOMPARE(used.first().toObject().value(QStringLiteral("strength")).toDouble(), 1.0);
     QCOMPARE(used.first().toObject().value(QStringLiteral("sha256")).toString(),
              redInfo.json.value(QStringLiteral("sha256")).toString());
-    QCOMPARE(fullAsset.value(QStringLiteral("params")).toObject().value(QStringLiteral("references")).toArray().size(), 1);
+    QCOMPARE(fullAsset.value(QStringLiteral("params")).toObject().value(QStringLiteral("references")).toArray().size(),
+             1);
 }
 
 void TestServerUploads::generationRefusesUnknownReferences()
@@ -689,7 +710,8 @@ void TestServerUploads::referencesExpireWithContentRetention()
     const QByteArray image = samples::png(33, 33, Qt::cyan);
     const ApiReply done = upload(image, token);
     const QString id = QString::fromLatin1(done.headers.value("pygmi-reference-id"));
-    const QString sha = m_api->get(QStringLiteral("/v1/references/") + id, token).json.value(QStringLiteral("sha256")).toString();
+    const QString sha
+        = m_api->get(QStringLiteral("/v1/references/") + id, token).json.value(QStringLiteral("sha256")).toString();
     QVERIFY(!blob(sha).isEmpty());
     advance(31 * 24 * 3600);
     QTRY_COMPARE_WITH_TIMEOUT(m_api->get(QStringLiteral("/v1/references/") + id, token).status, 404, 5000);

@@ -3,8 +3,8 @@
 #include <QBuffer>
 #include <QPainter>
 #include <QtEndian>
-#include <functional>
 #include <exiv2/exiv2.hpp>
+#include <functional>
 
 namespace pygmi::test::samples {
 
@@ -72,8 +72,9 @@ QImage pattern(int width, int height, QColor tint)
     QImage image(width, height, QImage::Format_RGB32);
     for (int y = 0; y < height; ++y) {
         for (int x = 0; x < width; ++x)
-            image.setPixel(x, y, qRgb((x * 255 / std::max(1, width - 1) + tint.red()) / 2,
-                                      (y * 255 / std::max(1, height - 1) + tint.green()) / 2, tint.blue()));
+            image.setPixel(x, y,
+                           qRgb((x * 255 / std::max(1, width - 1) + tint.red()) / 2,
+                                (y * 255 / std::max(1, height - 1) + tint.green()) / 2, tint.blue()));
     }
     return image;
 }
@@ -106,9 +107,11 @@ QByteArray pngWithTextChunks(int width, int height)
 {
     QByteArray bytes = png(width, height);
     const qsizetype iend = bytes.lastIndexOf("IEND") - 4;
-    QByteArray extra = chunk("tEXt", QByteArray("parameters") + '\0'
-                                         + "a castle at dusk, Steps: 30, Sampler: Euler a, CFG scale: 7, Seed: 1234");
-    extra += chunk("iTXt", QByteArray("prompt") + '\0' + '\0' + '\0' + '\0' + '\0' + "{\"1\":{\"class_type\":\"KSampler\"}}");
+    QByteArray extra = chunk("tEXt",
+                             QByteArray("parameters") + '\0'
+                                 + "a castle at dusk, Steps: 30, Sampler: Euler a, CFG scale: 7, Seed: 1234");
+    extra += chunk("iTXt",
+                   QByteArray("prompt") + '\0' + '\0' + '\0' + '\0' + '\0' + "{\"1\":{\"class_type\":\"KSampler\"}}");
     extra += chunk("tEXt", QByteArray("Author") + '\0' + "Ana Example");
     bytes.insert(iend, extra);
     return bytes;
@@ -154,8 +157,7 @@ QStringList exivMetadata(const QByteArray &image)
                 break;
             }
         }
-    } catch (const std::exception &) {
-    }
+    } catch (const std::exception &) { }
     return found;
 }
 

@@ -164,7 +164,8 @@ void TestReferences::dropTwoImagesThenGenerateWithThem()
     const QString removed = labelText(beach, "referenceMetadata");
     QVERIFY2(removed.startsWith(QStringLiteral("Location removed")), qPrintable(removed));
     QVERIFY(removed.contains(QStringLiteral("camera model removed")));
-    QVERIFY(labelText(tile(QStringLiteral("sketch.png")), "referenceMetadata").contains(QStringLiteral("generation parameters removed")));
+    QVERIFY(labelText(tile(QStringLiteral("sketch.png")), "referenceMetadata")
+                .contains(QStringLiteral("generation parameters removed")));
     QVERIFY(!child<QProgressBar>(beach, "referenceProgress")); // a ring, not a bar
     child<QSlider>(beach, "referenceStrength")->setValue(90);
     shoot(QStringLiteral("references-uploaded"));
@@ -185,7 +186,8 @@ void TestReferences::dropTwoImagesThenGenerateWithThem()
     QCOMPARE(job.assets.first().referencesUsed.size(), 2);
     QCOMPARE(job.assets.first().referencesUsed.first().id, m_app->uploads()->item(beach->uploadId())->referenceId);
     QCOMPARE(job.assets.first().referencesUsed.first().strength, 0.9);
-    QTRY_VERIFY_WITH_TIMEOUT(labelText(page(), "resultInfoLabel").contains(QStringLiteral("guided by 2 reference")), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(labelText(page(), "resultInfoLabel").contains(QStringLiteral("guided by 2 reference")),
+                             15000);
     shoot(QStringLiteral("references-result"));
 }
 

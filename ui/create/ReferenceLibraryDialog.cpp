@@ -95,15 +95,16 @@ void ReferenceLibraryDialog::fill()
     for (const core::ReferenceInfo &reference : m_library->items()) {
         auto *item = new QListWidgetItem(describe(reference), m_list);
         item->setData(Qt::UserRole, reference.id);
-        m_library->thumbnail(reference.id, this, [this, id = reference.id](const QByteArray &bytes, const core::ApiError &) {
-            QPixmap pixmap;
-            if (!pixmap.loadFromData(bytes))
-                return;
-            for (int row = 0; row < m_list->count(); ++row) {
-                if (m_list->item(row)->data(Qt::UserRole).toString() == id)
-                    m_list->item(row)->setIcon(QIcon(pixmap));
-            }
-        });
+        m_library->thumbnail(reference.id, this,
+                             [this, id = reference.id](const QByteArray &bytes, const core::ApiError &) {
+                                 QPixmap pixmap;
+                                 if (!pixmap.loadFromData(bytes))
+                                     return;
+                                 for (int row = 0; row < m_list->count(); ++row) {
+                                     if (m_list->item(row)->data(Qt::UserRole).toString() == id)
+                                         m_list->item(row)->setIcon(QIcon(pixmap));
+                                 }
+                             });
         if (reference.id == current)
             item->setSelected(true);
     }

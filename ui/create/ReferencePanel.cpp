@@ -186,7 +186,8 @@ void ReferencePanel::paste()
         const QImage image = qvariant_cast<QImage>(data->imageData());
         const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/pasted");
         QDir().mkpath(dir);
-        const QString path = dir + QStringLiteral("/pasted-%1.png").arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+        const QString path
+            = dir + QStringLiteral("/pasted-%1.png").arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
         if (image.isNull() || !image.save(path, "PNG")) {
             showMessage(tr("The pasted image could not be saved for upload."));
             return;
