@@ -1,6 +1,9 @@
 #include "StudioApp.h"
 
 #include "api/ApiClient.h"
+#include "gallery/GalleryCache.h"
+#include "gallery/GalleryService.h"
+#include "gallery/ThumbnailLoader.h"
 #include "generation/AssetCache.h"
 #include "generation/EventStream.h"
 #include "generation/GenerationService.h"
@@ -12,6 +15,7 @@
 #include "localserver/LocalServerSupervisor.h"
 #include "main/MainWindow.h"
 #include "privacy/ConsentManager.h"
+#include "privacy/PrivacyService.h"
 #include "session/SecretStore.h"
 #include "session/SessionManager.h"
 #include "sso/SsoService.h"
@@ -74,9 +78,15 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
           m_api, QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/uploads.sqlite"),
           QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/uploads"), this))
     , m_references(new core::ReferenceLibrary(m_api, this))
+    , m_gallery(new core::GalleryService(m_api, this))
+    // Thumbnails and pages: a cache (losing it loses nothing the server has).
+    , m_galleryCache(new core::GalleryCache(
+          QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/gallery"), this))
+    , m_thumbnailLoader(new core::ThumbnailLoader(m_api, m_galleryCache, this))
     , m_theme(new ui::Theme(this))
     , m_consent(new core::ConsentManager(m_api, privacyDataDir(), this))
     , m_telemetry(new core::Telemetry(m_api, m_consent, privacyDataDir(), this))
+    , m_privacy(new core::PrivacyService(m_api, privacyDataDir(), this))
 {
     m_startClock.start();
     m_theme->apply();
@@ -86,6 +96,8 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     // Live updates and the list of generators exist only while someone is signed in.
     connect(m_session, &core::SessionManager::stateChanged, this, [this](core::SessionManager::State state) {
         if (state == core::SessionManager::State::SignedIn) {
+            // Cached gallery pages belong to one account on one server.
+            m_galleryCache->setScope(m_session->profile().refreshTokenKey());
             m_providers->refresh();
             m_events->start();
             // Uploads belong to the account (the local server's port changes between runs).
@@ -137,10 +149,13 @@ void StudioApp::wirePrivacy()
     // Every request passes the gate, which asks the consent state (and sends Sec-GPC).
     m_api->setNetworkPolicy(m_consent);
     connect(m_session, &core::SessionManager::stateChanged, this, [this](core::SessionManager::State state) {
-        if (state == core::SessionManager::State::SignedIn)
+        if (state == core::SessionManager::State::SignedIn) {
             m_consent->start(m_session->user().id);
-        else if (state == core::SessionManager::State::SignedOut)
+            m_privacy->start(m_session->user().id);
+        } else if (state == core::SessionManager::State::SignedOut) {
             m_consent->stop();
+            m_privacy->stop();
+        }
     });
     connect(m_consent, &core::ConsentManager::changed, this, &StudioApp::recordStartupIfAllowed);
     connect(m_theme, &ui::Theme::modeChanged, this, [this] {
@@ -264,6 +279,7 @@ void StudioApp::showMain()
 {
     auto *main = new ui::MainWindow(m_session, m_theme);
     main->setCreateServices({ m_generations, m_providers, m_events, m_jobs, m_history, m_cache, m_uploads, m_references });
+    main->setGalleryServices({ m_gallery, m_galleryCache, m_thumbnailLoader, m_events, m_cache });
     main->setSso(m_sso);
     const QSettings settings;
     const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
@@ -280,6 +296,7 @@ void StudioApp::showMain()
     connect(main, &ui::MainWindow::retryConnectionRequested, this, &StudioApp::restoreSession);
     connect(main, &ui::MainWindow::retryLocalServerRequested, this, &StudioApp::ensureLocalServer);
     main->setPrivacyServices(m_consent, m_telemetry, m_api);
+    main->setPrivacyDashboard(m_privacy);
     connect(main, &ui::MainWindow::sectionShown, this, [this](const QString &section) {
         m_telemetry->record(QStringLiteral("page_viewed"), QJsonObject { { QStringLiteral("page"), section } });
     });

@@ -14,11 +14,15 @@
 class QWidget;
 
 namespace pygmi::core {
+class PrivacyService;
 class ApiClient;
 class AssetCache;
 class ReferenceLibrary;
 class UploadManager;
 class EventStream;
+class GalleryCache;
+class GalleryService;
+class ThumbnailLoader;
 class GenerationService;
 class JobListModel;
 class PromptHistory;
@@ -73,12 +77,16 @@ public:
     core::LocalServerSupervisor *localServer() const { return m_supervisor; }
     core::ConsentManager *consent() const { return m_consent; }
     core::Telemetry *telemetry() const { return m_telemetry; }
+    core::PrivacyService *privacy() const { return m_privacy; }
     core::GenerationService *generations() const { return m_generations; }
     core::EventStream *events() const { return m_events; }
     core::JobListModel *jobs() const { return m_jobs; }
     core::PromptHistory *promptHistory() const { return m_history; }
     core::AssetCache *assetCache() const { return m_cache; }
     core::UploadManager *uploads() const { return m_uploads; }
+    core::GalleryService *gallery() const { return m_gallery; }
+    core::GalleryCache *galleryCache() const { return m_galleryCache; }
+    core::ThumbnailLoader *thumbnailLoader() const { return m_thumbnailLoader; }
     core::ProviderCatalog *providers() const { return m_providers; }
     ui::Theme *theme() const { return m_theme; }
     ui::WelcomeWindow *welcomeWindow() const { return m_welcome; }
@@ -123,6 +131,9 @@ private:
     core::AssetCache *m_cache;
     core::UploadManager *m_uploads;
     core::ReferenceLibrary *m_references;
+    core::GalleryService *m_gallery;
+    core::GalleryCache *m_galleryCache;
+    core::ThumbnailLoader *m_thumbnailLoader;
     ui::Theme *m_theme;
     QPointer<ui::WelcomeWindow> m_welcome;
     QPointer<ui::MainWindow> m_main;
@@ -131,6 +142,7 @@ private:
     bool m_signingOut = false;
     core::ConsentManager *m_consent;
     core::Telemetry *m_telemetry;
+    core::PrivacyService *m_privacy;
     QElapsedTimer m_startClock;
     qint64 m_startupMs = -1; // until the main window is first shown
     bool m_startupRecorded = false;

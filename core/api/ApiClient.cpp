@@ -351,6 +351,13 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
         for (const QSslError &e : errors)
             qCWarning(lcApi) << "TLS error:" << e.errorString();
     });
+    if (r.sink) {
+        connect(reply, &QNetworkReply::readyRead, this, [reply, sink = QPointer<QIODevice>(r.sink)] {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (sink && status >= 200 && status < 300)
+                sink->write(reply->readAll());
+        });
+    }
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         const auto pending = m_inFlight.take(reply);
         if (pending)
@@ -369,6 +376,10 @@ void ApiClient::finish(std::shared_ptr<Pending> pending, QNetworkReply *reply)
     if (reply->isOpen()) // an aborted (timed-out) reply is closed; reading it only warns
         response.raw = reply->readAll();
     response.headers = reply->rawHeaderPairs();
+    if (pending->request.sink && response.httpStatus >= 200 && response.httpStatus < 300) {
+        pending->request.sink->write(response.raw);
+        response.raw.clear();
+    }
     const QNetworkReply::NetworkError netError = reply->error();
     const QString path = pending->request.path.section(u'?', 0, 0);
 

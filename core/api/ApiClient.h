@@ -5,6 +5,8 @@
 #include "privacy/Purpose.h"
 
 #include <QByteArray>
+#include <QIODevice>
+#include <QPair>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -51,10 +53,14 @@ struct ApiRequest
     QByteArray rawBody;
     // The type of rawBody when it is not JSON (e.g. "application/offset+octet-stream" for tus).
     QByteArray contentType;
-    // Further request headers (e.g. tus' Upload-Offset); never Authorization or Sec-GPC.
+    // Further request headers (e.g. tus' Upload-Offset, Range for a resumed download); never
+    // Authorization or Sec-GPC, which the client sets itself.
     QList<QPair<QByteArray, QByteArray>> headers;
     // Called as the body goes out (bytes sent, total).
     std::function<void(qint64, qint64)> uploadProgress;
+    // When set, a successful (2xx) body is written here as it arrives instead of being kept in
+    // memory (ApiResponse::raw stays empty); error bodies are still read as JSON.
+    QIODevice *sink = nullptr;
 };
 
 // The one door to the network. Every request of the app passes here, so that TLS policy,

@@ -204,6 +204,18 @@ QString ApiError::userMessage() const
     if (c == u"internal_error")
         return PYGMI_TR("The server ran into a problem. Try again later; if it keeps happening, tell the server's "
                         "administrator.");
+    if (c == u"restricted")
+        return PYGMI_TR("Processing of your account is paused. Lift the pause on the Privacy page to create again.");
+    if (c == u"objected")
+        return PYGMI_TR("You objected to this processing, so it does not happen.");
+    if (c == u"export_expired")
+        return PYGMI_TR("This archive has expired and was deleted. Prepare a new one on the Privacy page.");
+    if (c == u"already_requested")
+        return PYGMI_TR("This request is already under way.");
+    if (c == u"not_cancellable")
+        return PYGMI_TR("This request can no longer be cancelled.");
+    if (c == u"too_many_requests")
+        return PYGMI_TR("Several archives are being prepared already. Wait until one is ready.");
     if (c == u"local_server_failed")
         return PYGMI_TR("The local Pygmi server on this computer stopped. Restart the app to try again.");
     if (c == u"bad_request" || c == u"unsupported_media_type" || c == u"method_not_allowed"

@@ -190,6 +190,10 @@ void EventStream::onTextMessage(const QString &text)
                                    event.value(QStringLiteral("total")).toInt());
     } else if (type == u"asset.created") {
         Q_EMIT assetCreated(event.value(QStringLiteral("asset")).toObject());
+    } else if (type == u"asset.updated") {
+        Q_EMIT assetUpdated(event.value(QStringLiteral("asset")).toObject());
+    } else if (type == u"asset.deleted") {
+        Q_EMIT assetDeleted(event.value(QStringLiteral("asset_id")).toString());
     } else if (type == u"job.preview") {
         Q_EMIT previewReceived(event.value(QStringLiteral("job_id")).toString(),
                                event.value(QStringLiteral("step")).toInt(),

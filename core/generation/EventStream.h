@@ -45,6 +45,9 @@ Q_SIGNALS:
     void jobStateReceived(const QJsonObject &job);
     void jobProgressReceived(const QString &jobId, int step, int total);
     void assetCreated(const QJsonObject &asset);
+    // The gallery's changes: favourite or title (the whole asset), deletion or expiry (its id).
+    void assetUpdated(const QJsonObject &asset);
+    void assetDeleted(const QString &assetId);
     // A small JPEG/PNG of the work in progress (never replayed).
     void previewReceived(const QString &jobId, int step, const QByteArray &image);
     // Every parsed frame, for diagnostics and benchmarks.

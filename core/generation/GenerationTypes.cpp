@@ -167,6 +167,11 @@ Asset Asset::fromJson(const QJsonObject &json)
     if (a.contentUrl.isEmpty() && !a.id.isEmpty())
         a.contentUrl = QStringLiteral("/v1/assets/%1/content").arg(a.id);
     a.posterUrl = str(json, "poster_url");
+    a.thumbnailUrl = str(json, "thumbnail_url");
+    if (a.thumbnailUrl.isEmpty() && !a.id.isEmpty())
+        a.thumbnailUrl = QStringLiteral("/v1/assets/%1/thumbnail").arg(a.id);
+    a.favourite = json.value(QStringLiteral("favourite")).toBool(false);
+    a.title = str(json, "title");
     a.processedBy = str(json, "processed_by");
     a.excludedFromTraining = json.value(QStringLiteral("excluded_from_training")).toBool(true);
     a.createdAt = parseTime(json.value(QStringLiteral("created_at")));

@@ -123,6 +123,9 @@ struct Asset
     bool excludedFromTraining = true;
     QDateTime createdAt;
     QDateTime expiresAt;
+    QString thumbnailUrl; // "/v1/assets/{id}/thumbnail" (?size=128|256|512)
+    bool favourite = false; // gallery fields
+    QString title;
     GenerationRequest params; // the request that made it, with its seed
     QList<ReferenceUse> referencesUsed; // what guided it, with the exact bytes (sha256)
     QJsonObject json; // as received (for embedding metadata on save)

@@ -246,7 +246,9 @@ void Telemetry::flush()
         // Refused for good (no consent on the server, or a malformed batch): drop it.
         qCWarning(lcTelemetry) << "batch refused:" << response.error.code();
         appendLog(QStringLiteral("refused"), bytes);
-        if (response.error.code() == u"consent_required")
+        // Refused for the whole account (no consent, processing restricted, objection): nothing queued may go.
+        if (response.error.code() == u"consent_required" || response.error.code() == u"restricted"
+            || response.error.code() == u"objected")
             m_queue = {};
         else
             for (qsizetype i = 0; i < count && !m_queue.isEmpty(); ++i)

@@ -2,6 +2,9 @@
 
 #include "auth/AuthStore.h"
 #include "common/Clock.h"
+#include "consent/ReceiptSigner.h"
+#include "privacy/PrivacyAdmin.h"
+#include "privacy/PrivacyRequests.h"
 #include "storage/Database.h"
 
 #include <QDir>
@@ -27,6 +30,23 @@ int AdminCommand::run(const ServerOptions &options)
         }
         const AuthStore store(database);
         const Clock clock;
+        const QString area = options.adminCommand.value(0);
+        if (area == QLatin1String("review") || area == QLatin1String("request")) {
+            ReceiptSigner signer; // receipts of closed requests are signed with the server's key
+            if (!signer.initialise(options.dataDir, &error)) {
+                std::fprintf(stderr, "%s\n", qPrintable(error));
+                return 1;
+            }
+            const PrivacyRequests requests(database, signer);
+            try {
+                exitCode = PrivacyAdmin(database, requests).run(options.adminCommand, clock.nowMs());
+            } catch (const std::exception &e) {
+                std::fprintf(stderr, "failed: %s\n", e.what());
+                exitCode = 1;
+            }
+            Database::closeThreadConnection();
+            return exitCode;
+        }
         const bool lock = options.adminCommand.value(0) == QLatin1String("lock");
         const QString email = options.adminCommand.value(1).trimmed().toLower();
         try {

@@ -9,6 +9,10 @@
 #include "common/Logging.h"
 #include "events/EventEndpoints.h"
 #include "events/EventHub.h"
+#include "gallery/AssetRemover.h"
+#include "gallery/GalleryEndpoints.h"
+#include "gallery/GalleryStore.h"
+#include "gallery/RetentionSweeper.h"
 #include "generation/GenerationEndpoints.h"
 #include "generation/GenerationService.h"
 #include "generation/GenerationStore.h"
@@ -24,6 +28,12 @@
 #include "mail/MailOutbox.h"
 #include "moderation/ModerationPolicy.h"
 #include "notice/PrivacyNotice.h"
+#include "privacy/AccountErasure.h"
+#include "privacy/CountryLookup.h"
+#include "privacy/PrivacyEndpoints.h"
+#include "privacy/PrivacyRequests.h"
+#include "privacy/PrivacyWorker.h"
+#include "privacy/ProcessingGate.h"
 #include "sso/SsoEndpoints.h"
 #include "sso/SsoStore.h"
 #include "sketch/SketchProvider.h"
@@ -147,6 +157,38 @@ int ServerApp::run()
     generations.setReferenceLoader([&referenceInputs](const QString &userId, const QJsonArray &references) {
         return referenceInputs.load(userId, references);
     });
+    const GalleryStore galleryStore(database);
+    AssetRemover assetRemover(galleryStore, blobs, events);
+    GalleryEndpoints galleryEndpoints(auth, galleryStore, assetRemover, blobs, events, clock);
+    galleryEndpoints.registerRoutes(router);
+    RetentionSweeper sweeper(galleryStore, assetRemover, clock, std::chrono::milliseconds(m_options.retentionSweepMs));
+
+    // Privacy: requests, exports, account deletion. Feature areas with their own tables and files
+    // register an eraser here (erasure.add(...)) and their tables in DataCatalog.
+    CountryLookup countries;
+    if (!m_options.countryDbFile.isEmpty() && !countries.load(m_options.countryDbFile, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 2;
+    }
+    const ProcessingGate processingGate(database);
+    generationEndpoints.setProcessingGate(&processingGate);
+    telemetry.setProcessingGate(&processingGate);
+    AccountErasure erasure(database, blobs, galleryStore, assetRemover, m_options.dataDir);
+    const PrivacyRequests privacyRequests(database, signer);
+    PrivacyWorker::Settings privacyWorkerSettings;
+    privacyWorkerSettings.dataDir = m_options.dataDir;
+    privacyWorkerSettings.tick = std::chrono::milliseconds(m_options.privacySweepMs);
+    privacyWorkerSettings.exportTtlMs = std::int64_t(m_options.exportTtlDays) * 24 * 3600 * 1000;
+    PrivacyWorker privacyWorker(privacyWorkerSettings, database, blobs, privacyRequests, erasure, events, clock);
+    PrivacyEndpoints privacy({ std::int64_t(m_options.deletionGraceDays) * 24 * 3600 * 1000,
+                               privacyWorkerSettings.erasureRecordMs, m_options.localMode },
+                             { database, auth, store, hasher, outbox, consent, notice, privacyRequests, privacyWorker,
+                               erasure, blobs, countries, clock });
+    privacy.registerRoutes(router);
+    auth.setSeenHook([&privacy](const AuthEndpoints::Caller &caller, const HttpRequest &request) {
+        privacy.sessionSeen(caller, request);
+    });
+
     try {
         generations.start(); // resumes (local) or fails (hosted) what the last run left unfinished
     } catch (const std::exception &e) {
@@ -186,6 +228,8 @@ int ServerApp::run()
     });
     server.start();
     uploads.startSweeper();
+    sweeper.start();
+    privacyWorker.start();
     if (m_options.exitWithStdin)
         StdinWatcher::start();
 
@@ -199,6 +243,8 @@ int ServerApp::run()
     StdinWatcher::disarm();
     server.stop();
     uploads.stopSweeper();
+    sweeper.stop();
+    privacyWorker.stop();
     generations.stop();
     workers.stop();
     Database::closeThreadConnection();

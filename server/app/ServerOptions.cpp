@@ -22,7 +22,10 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     parser.setApplicationDescription(QStringLiteral("Pygmi reference server.\n"
                                                     "  pygmi-server [options]            serve the API\n"
                                                     "  pygmi-server admin lock EMAIL     lock an account\n"
-                                                    "  pygmi-server admin unlock EMAIL   unlock an account"));
+                                                    "  pygmi-server admin unlock EMAIL   unlock an account\n"
+                                                    "  pygmi-server admin review list|resolve REQUEST upheld|overturned "
+                                                    "REVIEWER [NOTE]\n"
+                                                    "  pygmi-server admin request list|extend|deny|complete|ask ID TEXT"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption dataDirOption(QStringLiteral("data-dir"), QStringLiteral("Where data is kept."),
@@ -98,6 +101,10 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption retentionOption(QStringLiteral("content-retention-days"),
                                              QStringLiteral("Days generated content is kept (default 30)."),
                                              QStringLiteral("DAYS"));
+    const QCommandLineOption sweepOption(
+        QStringLiteral("retention-sweep-ms"),
+        QStringLiteral("How often expired content is looked for and deleted, in milliseconds (default 60000)."),
+        QStringLiteral("MS"));
     const QCommandLineOption moderationOption(
         QStringLiteral("moderation-policy"),
         QStringLiteral("Moderation policy JSON (categories with terms and patterns; default: the built-in sample)."),
@@ -107,6 +114,22 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
         QStringLiteral("Where this server runs, shown to users next to results (default: \"This computer\" with "
                        "--local, else \"this server\")."),
         QStringLiteral("TEXT"));
+    const QCommandLineOption graceOption(QStringLiteral("deletion-grace-days"),
+                                         QStringLiteral("Days before a requested account deletion is carried out "
+                                                        "(default 7; 0: at the next sweep)."),
+                                         QStringLiteral("DAYS"));
+    const QCommandLineOption exportTtlOption(QStringLiteral("export-ttl-days"),
+                                             QStringLiteral("Days an export archive can be downloaded (default 7)."),
+                                             QStringLiteral("DAYS"));
+    const QCommandLineOption privacySweepOption(QStringLiteral("privacy-sweep-ms"),
+                                                QStringLiteral("How often due privacy work is looked for (default "
+                                                               "60000)."),
+                                                QStringLiteral("MS"));
+    const QCommandLineOption countryDbOption(QStringLiteral("country-db"),
+                                             QStringLiteral("CSV of CIDR,country lines for the devices list (default: "
+                                                            "none; countries show as unknown)."),
+                                             QStringLiteral("FILE"));
+    parser.addOptions({ graceOption, exportTtlOption, privacySweepOption, countryDbOption });
     parser.addOptions({ dataDirOption,
                         listenOption,
                         localOption,
@@ -152,6 +175,7 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
         QStringLiteral("How often expired uploads and references are swept (default 60)."), QStringLiteral("SECONDS"));
     parser.addOptions({ uploadMaxOption, uploadRequestMaxOption, uploadQuotaOption, imagePixelsOption,
                         uploadSweepOption });
+    parser.addOption(sweepOption);
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
     parser.process(arguments); // handles --help/--version and unknown options (exits)
@@ -175,8 +199,11 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
         : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/pygmi-server");
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty()) {
-        if (positional.size() != 3 || positional[0] != QLatin1String("admin")
-            || (positional[1] != QLatin1String("lock") && positional[1] != QLatin1String("unlock"))) {
+        const bool privacyCommand = positional.size() >= 3 && positional[0] == QLatin1String("admin")
+            && (positional[1] == QLatin1String("review") || positional[1] == QLatin1String("request"));
+        if (!privacyCommand
+            && (positional.size() != 3 || positional[0] != QLatin1String("admin")
+                || (positional[1] != QLatin1String("lock") && positional[1] != QLatin1String("unlock")))) {
             *error = QStringLiteral("unknown command; use: pygmi-server --data-dir DIR admin lock|unlock EMAIL");
             return false;
         }
@@ -217,12 +244,15 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
         || !positiveInt(sketchStepOption, &sketchStepMs, 0)
         || !positiveInt(generationWorkersOption, &generationWorkers, 1)
         || !positiveInt(maxJobsOption, &maxJobsPerUser, 1) || !positiveInt(retentionOption, &contentRetentionDays, 1)
-        || !positiveInt(reconsentOption, &reconsentDays, 1))
+        || !positiveInt(reconsentOption, &reconsentDays, 1) || !positiveInt(sweepOption, &retentionSweepMs, 10)
+        || !positiveInt(graceOption, &deletionGraceDays, 0) || !positiveInt(exportTtlOption, &exportTtlDays, 1)
+        || !positiveInt(privacySweepOption, &privacySweepMs, 10))
         return false;
     if (!positiveInt(uploadMaxOption, &uploadMaxMiB, 1) || !positiveInt(uploadRequestMaxOption, &uploadRequestMaxMiB, 1)
         || !positiveInt(uploadQuotaOption, &uploadQuotaMiB, 1) || !positiveInt(imagePixelsOption, &imageMaxMegapixels, 1)
         || !positiveInt(uploadSweepOption, &uploadSweepSeconds, 1))
         return false;
+    countryDbFile = parser.value(countryDbOption);
     moderationPolicyFile = parser.value(moderationOption);
     location = parser.isSet(locationOption)
         ? parser.value(locationOption)

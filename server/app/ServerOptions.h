@@ -36,6 +36,7 @@ struct ServerOptions
     int generationWorkers = 2;
     int maxJobsPerUser = 8; // queued + running
     int contentRetentionDays = 30;
+    int retentionSweepMs = 60000; // how often the retention sweep runs
     QString moderationPolicyFile; // empty: the built-in sample policy
     QString location; // where this server runs, in words for users; empty: a default by mode
     int uploadMaxMiB = 4096; // Tus-Max-Size
@@ -44,6 +45,10 @@ struct ServerOptions
     int imageMaxMegapixels = 50;
     int uploadSweepSeconds = 60;
     QStringList adminCommand; // e.g. {"lock", "a@b.c"}; empty: serve
+    int deletionGraceDays = 7; // account deletion waits this long, so the user can cancel
+    int exportTtlDays = 7; // export archives can be downloaded this long
+    int privacySweepMs = 60000; // how often the privacy worker looks for due work
+    QString countryDbFile; // CSV of "CIDR,country" lines; without it sessions show country "unknown"
 
     // Parses and checks the arguments; false with a message for the user in `error`.
     bool parse(const QStringList &arguments, QString *error);

@@ -134,7 +134,31 @@ std::optional<HttpResponse> AuthEndpoints::authenticate(const HttpRequest &reque
     }
     caller->userId = outcome.userId;
     caller->familyId = outcome.familyId;
+    if (m_seenHook)
+        m_seenHook(*caller, request);
     return std::nullopt;
+}
+
+QString AuthEndpoints::readNewProfile(JsonBody &body) const
+{
+    const auto displayName = body.string(QStringLiteral("display_name"));
+    const auto birthDate = body.string(QStringLiteral("birth_date"));
+    const auto notice = body.string(QStringLiteral("accepted_notice_version"), false);
+    QString normalizedName;
+    if (displayName) {
+        if (const auto code = AccountValidator::checkDisplayName(*displayName, &normalizedName))
+            body.fail(QStringLiteral("display_name"), *code);
+    }
+    if (birthDate) {
+        const QDate today = QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).date();
+        if (const auto code = AccountValidator::checkBirthDate(*birthDate, today))
+            body.fail(QStringLiteral("birth_date"), *code);
+    }
+    if (!body.hasError(QStringLiteral("accepted_notice_version"))) {
+        if (const auto code = AccountValidator::checkNoticeVersion(notice, m_notice.version()))
+            body.fail(QStringLiteral("accepted_notice_version"), *code);
+    }
+    return body.hasError(QStringLiteral("display_name")) ? QString() : normalizedName;
 }
 
 HttpResponse AuthEndpoints::signup(const HttpRequest &request)
@@ -147,33 +171,19 @@ HttpResponse AuthEndpoints::signup(const HttpRequest &request)
     JsonBody body(object);
     const auto email = body.string(QStringLiteral("email"));
     const auto password = body.string(QStringLiteral("password"));
-    const auto displayName = body.string(QStringLiteral("display_name"));
-    const auto birthDate = body.string(QStringLiteral("birth_date"));
-    const auto notice = body.string(QStringLiteral("accepted_notice_version"), false);
+    const QString normalizedName = readNewProfile(body);
     const QString device = readDeviceName(body);
 
     QString normalizedEmail;
-    QString normalizedName;
     if (email) {
         if (const auto code = AccountValidator::checkEmail(*email, &normalizedEmail))
             body.fail(QStringLiteral("email"), *code);
     }
-    if (displayName) {
-        if (const auto code = AccountValidator::checkDisplayName(*displayName, &normalizedName))
-            body.fail(QStringLiteral("display_name"), *code);
-    }
-    const QDate today = QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).date();
-    if (birthDate) {
-        if (const auto code = AccountValidator::checkBirthDate(*birthDate, today))
-            body.fail(QStringLiteral("birth_date"), *code);
-    }
-    if (!body.hasError(QStringLiteral("accepted_notice_version"))) {
-        if (const auto code = AccountValidator::checkNoticeVersion(notice, m_notice.version()))
-            body.fail(QStringLiteral("accepted_notice_version"), *code);
-    }
     if (password) {
         const QString emailForPolicy = normalizedEmail.isEmpty() && email ? *email : normalizedEmail;
-        const QString nameForPolicy = normalizedName.isEmpty() && displayName ? *displayName : normalizedName;
+        // Even a refused name must not be usable as the password.
+        const QString nameForPolicy
+            = normalizedName.isEmpty() ? object.value(QStringLiteral("display_name")).toString() : normalizedName;
         if (const auto code = PasswordPolicy::check(*password, emailForPolicy, nameForPolicy))
             body.fail(QStringLiteral("password"), *code);
     }
@@ -403,28 +413,12 @@ HttpResponse AuthEndpoints::localSetup(const HttpRequest &request)
         return *error;
     JsonBody body(object);
     const auto secret = body.string(QStringLiteral("install_secret"));
-    const auto displayName = body.string(QStringLiteral("display_name"));
-    const auto birthDate = body.string(QStringLiteral("birth_date"));
-    const auto notice = body.string(QStringLiteral("accepted_notice_version"), false);
+    const QString normalizedName = readNewProfile(body);
     const QString device = readDeviceName(body);
     if (secret) {
         const auto decoded = Secrets::decodeBase64Url(*secret);
         if (!decoded || decoded->size() != 32)
             body.fail(QStringLiteral("install_secret"), QStringLiteral("invalid"));
-    }
-    QString normalizedName;
-    if (displayName) {
-        if (const auto code = AccountValidator::checkDisplayName(*displayName, &normalizedName))
-            body.fail(QStringLiteral("display_name"), *code);
-    }
-    if (birthDate) {
-        const QDate today = QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).date();
-        if (const auto code = AccountValidator::checkBirthDate(*birthDate, today))
-            body.fail(QStringLiteral("birth_date"), *code);
-    }
-    if (!body.hasError(QStringLiteral("accepted_notice_version"))) {
-        if (const auto code = AccountValidator::checkNoticeVersion(notice, m_notice.version()))
-            body.fail(QStringLiteral("accepted_notice_version"), *code);
     }
     if (body.hasErrors())
         return ApiError::validation(body.errors());

@@ -7,11 +7,13 @@
 #include <QHash>
 #include <QJsonObject>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 
 namespace pygmi::server {
 
+class JsonBody;
 class Clock;
 class LoginThrottle;
 class MailOutbox;
@@ -49,7 +51,14 @@ public:
     // For other sign-in routes (single sign-on) that end in the same Session answer.
     AuthStore::TokenLifetimes lifetimes() const;
     HttpResponse sessionResponse(int status, const AuthStore::Tokens &tokens, const AuthStore::User &user) const;
+    // The profile every new account gives, whichever way it is made (email, this computer or
+    // single sign-on): display_name, birth_date (checked for the minimum age on the server's
+    // clock, never stored) and accepted_notice_version. Reads them from `body`, records field
+    // errors there, and returns the display name to store (empty when it was refused).
+    QString readNewProfile(JsonBody &body) const;
     static QJsonObject userJson(const AuthStore::User &user);
+    // Called after every successful authenticate() (the devices list keeps last-seen this way).
+    void setSeenHook(std::function<void(const Caller &, const HttpRequest &)> hook) { m_seenHook = std::move(hook); }
 
 private:
     HttpResponse signup(const HttpRequest &request);
@@ -78,6 +87,7 @@ private:
     const Clock &m_clock;
     std::mutex m_mailMutex;
     QHash<QString, std::int64_t> m_lastMailAt;
+    std::function<void(const Caller &, const HttpRequest &)> m_seenHook;
 };
 
 } // namespace pygmi::server

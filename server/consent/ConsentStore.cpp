@@ -62,6 +62,24 @@ bool ConsentStore::bindInstall(const QString &userId, const QString &installId, 
     return true;
 }
 
+namespace {
+
+// Columns: purpose, state, method, notice_version, event_id, updated_at, expires_at.
+ConsentStore::State stateFromRow(const QSqlQuery &query)
+{
+    ConsentStore::State state;
+    state.purpose = query.value(0).toString();
+    state.state = query.value(1).toString();
+    state.method = query.value(2).toString();
+    state.noticeVersion = query.value(3).toString();
+    state.eventId = query.value(4).toString();
+    state.updatedAt = query.value(5).toLongLong();
+    state.expiresAt = query.value(6).toLongLong();
+    return state;
+}
+
+} // namespace
+
 QList<ConsentStore::State> ConsentStore::states(const QString &userId, const QString &installId) const
 {
     QSqlQuery query = m_database.prepare(
@@ -72,15 +90,7 @@ QList<ConsentStore::State> ConsentStore::states(const QString &userId, const QSt
     Database::exec(query);
     QList<State> list;
     while (query.next()) {
-        State state;
-        state.purpose = query.value(0).toString();
-        state.state = query.value(1).toString();
-        state.method = query.value(2).toString();
-        state.noticeVersion = query.value(3).toString();
-        state.eventId = query.value(4).toString();
-        state.updatedAt = query.value(5).toLongLong();
-        state.expiresAt = query.value(6).toLongLong();
-        list.append(state);
+        list.append(stateFromRow(query));
     }
     return list;
 }
@@ -96,15 +106,7 @@ std::optional<ConsentStore::State> ConsentStore::latestState(const QString &user
     Database::exec(query);
     if (!query.next())
         return std::nullopt;
-    State state;
-    state.purpose = query.value(0).toString();
-    state.state = query.value(1).toString();
-    state.method = query.value(2).toString();
-    state.noticeVersion = query.value(3).toString();
-    state.eventId = query.value(4).toString();
-    state.updatedAt = query.value(5).toLongLong();
-    state.expiresAt = query.value(6).toLongLong();
-    return state;
+    return stateFromRow(query);
 }
 
 void ConsentStore::append(QList<Event> &events) const

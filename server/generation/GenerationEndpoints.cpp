@@ -10,6 +10,7 @@
 #include "http/JsonBody.h"
 #include "http/Router.h"
 #include "moderation/ModerationPolicy.h"
+#include "privacy/ProcessingGate.h"
 #include "storage/BlobStore.h"
 
 #include <QJsonArray>
@@ -115,6 +116,10 @@ HttpResponse GenerationEndpoints::submit(const HttpRequest &request)
     AuthEndpoints::Caller caller;
     if (auto failure = m_auth.authenticate(request, &caller))
         return *failure;
+    if (m_gate) {
+        if (auto refused = m_gate->refuse(caller.userId, ProcessingGate::Kind::Generation))
+            return *refused;
+    }
     QJsonObject body;
     if (auto failure = JsonBody::parseObject(request.body, body))
         return *failure;

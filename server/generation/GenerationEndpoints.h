@@ -15,6 +15,7 @@ class GenerationService;
 class GenerationStore;
 class ModerationPolicy;
 class ProviderRegistry;
+class ProcessingGate;
 class Router;
 
 // /v1/providers, /v1/generations and /v1/assets/{id}/content|poster. Handlers run on worker threads.
@@ -37,6 +38,8 @@ public:
     {
         m_referenceCheck = std::move(check);
     }
+    // Restriction of processing (privacy): consulted before a job is accepted. May stay null.
+    void setProcessingGate(const ProcessingGate *gate) { m_gate = gate; }
 
 private:
     HttpResponse providers(const HttpRequest &request);
@@ -55,6 +58,7 @@ private:
     const BlobStore &m_blobs;
     const Clock &m_clock;
     std::function<bool(const QString &, const QString &)> m_referenceCheck;
+    const ProcessingGate *m_gate = nullptr;
 };
 
 } // namespace pygmi::server

@@ -20,6 +20,8 @@ const QString kAssetColumns = QStringLiteral(
     "id, user_id, generation_id, idx, media, mime, width, height, duration_ms, fps, frame_count, bytes, sha256,"
     " poster_sha256, prompt, negative_prompt, style, seed, provider, model, processed_by, params_json, queued_ms,"
     " run_ms, excluded_from_training, created_at, expires_at, references_json");
+// What a read returns: the written columns plus what the gallery lets the user change.
+const QString kAssetReadColumns = kAssetColumns + QStringLiteral(", favourite, title");
 
 std::optional<std::int64_t> optionalInt(const QVariant &value)
 {
@@ -64,7 +66,14 @@ GenerationStore::Generation readGeneration(const QSqlQuery &q)
     return g;
 }
 
-GenerationStore::Asset readAsset(const QSqlQuery &q)
+} // namespace
+
+QString GenerationStore::assetColumns()
+{
+    return kAssetReadColumns;
+}
+
+GenerationStore::Asset GenerationStore::readAsset(const QSqlQuery &q)
 {
     GenerationStore::Asset a;
     a.id = q.value(0).toString();
@@ -97,8 +106,12 @@ GenerationStore::Asset readAsset(const QSqlQuery &q)
     a.createdAt = q.value(25).toLongLong();
     a.expiresAt = q.value(26).toLongLong();
     a.referencesUsed = QJsonDocument::fromJson(q.value(27).toString().toUtf8()).array();
+    a.favourite = q.value(28).toInt() != 0;
+    a.title = q.value(29).toString();
     return a;
 }
+
+namespace {
 
 QVariant nullable(const QString &text)
 {
@@ -241,7 +254,7 @@ std::vector<GenerationStore::Generation> GenerationStore::list(const QString &us
 
 std::vector<GenerationStore::Asset> GenerationStore::assetsOf(const QString &generationId) const
 {
-    QSqlQuery query = m_db.prepare(QStringLiteral("SELECT ") + kAssetColumns
+    QSqlQuery query = m_db.prepare(QStringLiteral("SELECT ") + kAssetReadColumns
                                    + QStringLiteral(" FROM assets WHERE generation_id = ? ORDER BY idx"));
     query.addBindValue(generationId);
     Database::exec(query);
@@ -253,7 +266,7 @@ std::vector<GenerationStore::Asset> GenerationStore::assetsOf(const QString &gen
 
 std::optional<GenerationStore::Asset> GenerationStore::asset(const QString &userId, const QString &assetId) const
 {
-    QSqlQuery query = m_db.prepare(QStringLiteral("SELECT ") + kAssetColumns
+    QSqlQuery query = m_db.prepare(QStringLiteral("SELECT ") + kAssetReadColumns
                                    + QStringLiteral(" FROM assets WHERE id = ? AND user_id = ?"));
     query.addBindValue(assetId);
     query.addBindValue(userId);
@@ -438,6 +451,9 @@ QJsonObject GenerationStore::toJson(const Asset &a)
         { QStringLiteral("content_url"), QString(base + QStringLiteral("/content")) },
         { QStringLiteral("poster_url"),
           a.posterSha256.isEmpty() ? QJsonValue() : QJsonValue(QString(base + QStringLiteral("/poster"))) },
+        { QStringLiteral("thumbnail_url"), QString(base + QStringLiteral("/thumbnail")) },
+        { QStringLiteral("favourite"), a.favourite },
+        { QStringLiteral("title"), a.title },
     };
 }
 

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSqlQuery>
 #include <QString>
 #include <cstdint>
 #include <optional>
@@ -69,6 +70,8 @@ public:
         std::int64_t createdAt = 0;
         std::int64_t expiresAt = 0;
         QJsonArray referencesUsed; // [{"id","sha256","strength"}]
+        bool favourite = false; // set in the gallery
+        QString title;
     };
 
     struct Decision
@@ -113,6 +116,10 @@ public:
     // Start-up: jobs left queued or running by a previous process. Local mode puts them back in
     // the queue (returned, oldest first); hosted mode fails them as "interrupted" (also returned).
     std::vector<Generation> recoverUnfinished(bool requeue, std::int64_t nowMs) const;
+
+    // The columns of an asset read and the row they describe (shared with the gallery's queries).
+    static QString assetColumns();
+    static Asset readAsset(const QSqlQuery &query);
 
     QJsonObject toJson(const Generation &generation) const;
     static QJsonObject toJson(const Asset &asset);

@@ -1,6 +1,7 @@
 #include "HttpSession.h"
 
 #include "ApiError.h"
+#include "FileWindow.h"
 #include "HttpRequest.h"
 #include "RequestLog.h"
 #include "WorkerPool.h"
@@ -568,6 +569,8 @@ private:
     void write(HttpResponse response)
     {
         const bool closeAfter = response.closeConnection || !m_keepAlive;
+        if (!response.filePath.empty())
+            return writeFile(std::move(response), closeAfter);
         m_response = std::make_shared<http::response<http::string_body>>();
         auto &out = *m_response;
         out.version(m_version);
@@ -597,6 +600,48 @@ private:
                                   return self->closeGracefully();
                               self->waitForRequest(false);
                           });
+    }
+
+    void writeFile(HttpResponse response, bool closeAfter)
+    {
+        using FileResponse = http::response<http::basic_file_body<FileWindow>>;
+        auto out = std::make_shared<FileResponse>();
+        beast::error_code ec;
+        out->body().file().open(response.filePath.c_str(), beast::file_mode::scan, ec);
+        if (ec) {
+            HttpResponse failed = ApiError::internalError();
+            failed.closeConnection = response.closeConnection;
+            return write(std::move(failed));
+        }
+        out->body().file().setWindow(response.fileOffset, response.fileLength);
+        FileWindow window = std::move(out->body().file());
+        out->body().reset(std::move(window), ec);
+        out->version(m_version);
+        out->result(static_cast<unsigned>(response.status));
+        if (!response.contentType.empty())
+            out->set(http::field::content_type, response.contentType);
+        out->set(http::field::cache_control, "no-store");
+        for (const auto &[name, value] : response.headers)
+            out->set(name, value);
+        out->keep_alive(!closeAfter);
+        out->content_length(response.fileLength);
+        qCInfo(lcHttp).noquote() << QString::fromStdString(m_logTarget.empty() ? std::string("-") : m_logTarget)
+                                 << response.status << m_timer.elapsed() << "ms";
+        // A large download may take longer than one request; a reader slower than 256 KiB/s is cut off.
+        lowest().expires_after(m_context->requestTimeout + std::chrono::seconds(response.fileLength / (256 * 1024)));
+        auto done = [self = this->shared_from_this(), out, closeAfter](beast::error_code error, std::size_t) {
+            if (error)
+                return self->closeNow();
+            if (closeAfter)
+                return self->closeGracefully();
+            self->waitForRequest(false);
+        };
+        if (m_head) {
+            auto head = std::make_shared<http::response_serializer<http::basic_file_body<FileWindow>>>(*out);
+            http::async_write_header(m_stream, *head, [head, done](beast::error_code e, std::size_t n) { done(e, n); });
+            return;
+        }
+        http::async_write(m_stream, *out, std::move(done));
     }
 
     void closeGracefully()

@@ -415,25 +415,9 @@ HttpResponse SsoEndpoints::signup(const HttpRequest &request)
         return *error;
     JsonBody body(object);
     const auto pendingToken = body.string(QStringLiteral("pending_token"));
-    const auto displayName = body.string(QStringLiteral("display_name"));
-    const auto birthDate = body.string(QStringLiteral("birth_date"));
-    const auto notice = body.string(QStringLiteral("accepted_notice_version"), false);
-    const QString device = readDeviceName(body);
     // The same rules as email sign-up: name, age (the date is not stored) and the notice.
-    QString normalizedName;
-    if (displayName) {
-        if (const auto code = AccountValidator::checkDisplayName(*displayName, &normalizedName))
-            body.fail(QStringLiteral("display_name"), *code);
-    }
-    if (birthDate) {
-        const QDate today = QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).date();
-        if (const auto code = AccountValidator::checkBirthDate(*birthDate, today))
-            body.fail(QStringLiteral("birth_date"), *code);
-    }
-    if (!body.hasError(QStringLiteral("accepted_notice_version"))) {
-        if (const auto code = AccountValidator::checkNoticeVersion(notice, m_notice.version()))
-            body.fail(QStringLiteral("accepted_notice_version"), *code);
-    }
+    const QString normalizedName = m_auth.readNewProfile(body);
+    const QString device = readDeviceName(body);
     if (body.hasErrors())
         return ApiError::validation(body.errors());
 

@@ -84,7 +84,22 @@ bool BlobStore::adopt(const QString &filePath, const QString &sha256) const
 bool BlobStore::remove(const QString &sha256) const
 {
     const QString path = pathFor(sha256);
-    return !path.isEmpty() && QFile::remove(path);
+    if (path.isEmpty())
+        return false;
+    if (!QFileInfo::exists(path))
+        return true;
+    if (!QFile::remove(path)) {
+        qCWarning(lcStorage) << "cannot delete a blob";
+        return false;
+    }
+    QDir().rmdir(QFileInfo(path).absolutePath()); // only when empty
+    return true;
+}
+
+bool BlobStore::contains(const QString &sha256) const
+{
+    const QString path = pathFor(sha256);
+    return !path.isEmpty() && QFileInfo::exists(path);
 }
 
 } // namespace pygmi::server

@@ -17,13 +17,14 @@ public:
     // Stores `bytes` (a no-op if the same content is already there) and returns its SHA-256 hex.
     std::optional<QString> put(const QByteArray &bytes) const;
     std::optional<QByteArray> read(const QString &sha256) const;
+    // Deletes the file (the caller checked that nothing refers to it). True if it is gone.
+    bool remove(const QString &sha256) const;
+    bool contains(const QString &sha256) const;
     QString pathFor(const QString &sha256) const; // empty for anything that is not a SHA-256 hex
     static QString sha256Hex(const QByteArray &bytes);
     // Moves the file at `filePath` (on the same file system) into the store under `sha256`, which
     // the caller computed; if that blob exists already the file is removed instead.
     bool adopt(const QString &filePath, const QString &sha256) const;
-    // Deletes a blob; the caller makes sure no row still points at it.
-    bool remove(const QString &sha256) const;
 
 private:
     QString m_root;

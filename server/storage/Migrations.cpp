@@ -266,6 +266,41 @@ const std::vector<Migration> &migrations()
               " expires_at BIGINT NOT NULL,"
               " used_at BIGINT)",
           } },
+        { 5,
+          "gallery: favourites, titles, thumbnails and prompt search",
+          {
+              "ALTER TABLE assets ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE assets ADD COLUMN title TEXT NOT NULL DEFAULT ''",
+              // Keyset pagination walks (created_at, id) within one user, both directions.
+              "CREATE INDEX assets_user_created_id ON assets(user_id, created_at, id)",
+              "CREATE INDEX assets_sha256 ON assets(sha256)",
+              "CREATE INDEX assets_poster_sha256 ON assets(poster_sha256)",
+              // Thumbnails belong to content, not to rows: rows sharing bytes share thumbnails.
+              "CREATE TABLE asset_thumbnails ("
+              " source_sha256 TEXT NOT NULL,"
+              " size INTEGER NOT NULL,"
+              " thumb_sha256 TEXT NOT NULL,"
+              " width INTEGER NOT NULL,"
+              " height INTEGER NOT NULL,"
+              " bytes BIGINT NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " PRIMARY KEY (source_sha256, size))",
+              // Full-text search over prompts. SQLite: FTS5 whose rowid is the asset row's rowid, kept in
+              // step by triggers (the database is never VACUUMed, which could renumber rowids);
+              // PostgreSQL will use a tsvector column behind the same API. Statements marked sqlite
+              // run only there.
+              "/*sqlite*/ CREATE VIRTUAL TABLE asset_search USING fts5("
+              " prompt, negative_prompt, title, tokenize = 'unicode61 remove_diacritics 2')",
+              "/*sqlite*/ INSERT INTO asset_search (rowid, prompt, negative_prompt, title)"
+              " SELECT rowid, prompt, negative_prompt, title FROM assets",
+              "/*sqlite*/ CREATE TRIGGER asset_search_insert AFTER INSERT ON assets BEGIN"
+              " INSERT INTO asset_search (rowid, prompt, negative_prompt, title)"
+              " VALUES (new.rowid, new.prompt, new.negative_prompt, new.title); END",
+              "/*sqlite*/ CREATE TRIGGER asset_search_delete AFTER DELETE ON assets BEGIN"
+              " DELETE FROM asset_search WHERE rowid = old.rowid; END",
+              "/*sqlite*/ CREATE TRIGGER asset_search_update AFTER UPDATE OF title ON assets BEGIN"
+              " UPDATE asset_search SET title = new.title WHERE rowid = old.rowid; END",
+          } },
         { 6,
           "reference uploads (tus) and the reference library",
           {
@@ -315,6 +350,81 @@ const std::vector<Migration> &migrations()
               // Which references an output was made with: [{"id","sha256","strength"}].
               "ALTER TABLE assets ADD COLUMN references_json TEXT NOT NULL DEFAULT '[]'",
           } },
+        { 7,
+          "privacy requests, profiles, session details, restriction and objections",
+          {
+              // region decides the regime of a request (gdpr: eu; ccpa: us-ca; other).
+              "ALTER TABLE users ADD COLUMN region TEXT NOT NULL DEFAULT 'other'",
+              "ALTER TABLE users ADD COLUMN full_name TEXT",
+              "ALTER TABLE users ADD COLUMN avatar_sha256 TEXT",
+              "ALTER TABLE users ADD COLUMN preferences TEXT NOT NULL DEFAULT '{}'",
+              // An address waiting for its confirmation code; the current one stays until then.
+              "ALTER TABLE users ADD COLUMN pending_email TEXT",
+              // Restriction of processing (no new generations, no analytics) while set.
+              "ALTER TABLE users ADD COLUMN restricted_at BIGINT",
+              // Sessions: what the devices list shows. Only a country code is kept, never the address.
+              "ALTER TABLE token_families ADD COLUMN last_seen_at BIGINT",
+              "ALTER TABLE token_families ADD COLUMN app_version TEXT",
+              "ALTER TABLE token_families ADD COLUMN country TEXT",
+              // Human review of automated decisions.
+              "ALTER TABLE moderation_decisions ADD COLUMN reviewed_at BIGINT",
+              "ALTER TABLE moderation_decisions ADD COLUMN reviewed_by TEXT",
+              "ALTER TABLE moderation_decisions ADD COLUMN review_outcome TEXT",
+              // Objections to processing based on legitimate interest, per purpose.
+              "CREATE TABLE processing_objections ("
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " purpose TEXT NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " PRIMARY KEY (user_id, purpose))",
+              // Data-subject requests: a job with the state machine of docs/privacy-requests.
+              "CREATE TABLE privacy_requests ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " type TEXT NOT NULL,"
+              " regime TEXT NOT NULL,"
+              " scope TEXT NOT NULL,"
+              " status TEXT NOT NULL,"
+              " details TEXT NOT NULL DEFAULT '',"
+              " submitted_at BIGINT NOT NULL,"
+              " acknowledged_at BIGINT,"
+              " due_at BIGINT NOT NULL,"
+              " extended_due_at BIGINT,"
+              " extension_reason TEXT,"
+              " reason TEXT,"
+              " grace_ends_at BIGINT,"
+              " completed_at BIGINT,"
+              " result TEXT,"
+              " receipt TEXT,"
+              " attempts INTEGER NOT NULL DEFAULT 0,"
+              " updated_at BIGINT NOT NULL)",
+              "CREATE INDEX privacy_requests_user ON privacy_requests(user_id, submitted_at)",
+              "CREATE INDEX privacy_requests_status ON privacy_requests(status)",
+              "CREATE TABLE privacy_request_events ("
+              " id TEXT PRIMARY KEY,"
+              " request_id TEXT NOT NULL REFERENCES privacy_requests(id) ON DELETE CASCADE,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " status TEXT NOT NULL,"
+              " note TEXT NOT NULL,"
+              " actor TEXT NOT NULL,"
+              " created_at BIGINT NOT NULL)",
+              "CREATE INDEX privacy_request_events_request ON privacy_request_events(request_id, created_at)",
+              // Export archives: files under DATA_DIR/exports named by this id, removed at expires_at.
+              "CREATE TABLE privacy_exports ("
+              " id TEXT PRIMARY KEY,"
+              " request_id TEXT NOT NULL REFERENCES privacy_requests(id) ON DELETE CASCADE,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " bytes BIGINT NOT NULL,"
+              " sha256 TEXT NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL,"
+              " removed_at BIGINT)",
+              // What survives an erased account: no user id, email or name, only what the receipt lists.
+              "CREATE TABLE erasure_log ("
+              " request_id TEXT PRIMARY KEY,"
+              " completed_at BIGINT NOT NULL,"
+              " keep_until BIGINT NOT NULL,"
+              " receipt TEXT NOT NULL)",
+          } },
     };
     return list;
 }
@@ -351,6 +461,9 @@ bool Migrations::apply(QSqlDatabase &db, QString *error)
         }
         bool ok = true;
         for (const char *statement : migration.statements) {
+            // Engine-specific statements say so in a leading comment.
+            if (qstrncmp(statement, "/*sqlite*/", 10) == 0 && !db.driverName().startsWith(u"QSQLITE"))
+                continue;
             QSqlQuery step(db);
             if (!step.exec(QString::fromUtf8(statement))) {
                 *error = QStringLiteral("migration %1 failed: %2").arg(migration.version).arg(step.lastError().text());

@@ -6,6 +6,7 @@
 #include "consent/ConsentEndpoints.h"
 #include "consent/ConsentStore.h"
 #include "http/ApiError.h"
+#include "privacy/ProcessingGate.h"
 #include "http/JsonBody.h"
 #include "http/Router.h"
 #include "storage/Database.h"
@@ -127,6 +128,10 @@ HttpResponse TelemetryEndpoints::intake(const HttpRequest &request)
     AuthEndpoints::Caller caller;
     if (auto refused = m_auth.authenticate(request, &caller))
         return *refused;
+    if (m_gate) {
+        if (auto refused = m_gate->refuse(caller.userId, ProcessingGate::Kind::Analytics))
+            return *refused;
+    }
     QJsonObject object;
     if (auto error = JsonBody::parseObject(request.body, object))
         return *error;

@@ -16,6 +16,7 @@ class Clock;
 class ConsentEndpoints;
 class ConsentStore;
 class Database;
+class ProcessingGate;
 class Router;
 
 // Telemetry intake. Batches are refused (403 consent_required) unless the caller's account and
@@ -33,6 +34,8 @@ public:
                        const ConsentStore &consentStore, const Clock &clock);
 
     void registerRoutes(Router &router);
+    // Restriction of processing and objection to analytics (privacy). May stay null.
+    void setProcessingGate(const ProcessingGate *gate) { m_gate = gate; }
     // Deletes expired events; returns how many.
     int sweep() const;
 
@@ -51,6 +54,7 @@ private:
     const ConsentEndpoints &m_consent;
     const ConsentStore &m_consentStore;
     const Clock &m_clock;
+    const ProcessingGate *m_gate = nullptr;
 };
 
 } // namespace pygmi::server

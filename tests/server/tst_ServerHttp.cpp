@@ -290,15 +290,20 @@ void TestServerHttp::connectionCapProtectsTheServer()
     std::vector<std::unique_ptr<QTcpSocket>> idle;
     for (int i = 0; i < 3; ++i) {
         idle.push_back(std::make_unique<QTcpSocket>());
-        idle.back()->connectToHost(capped.url().host(), port);
-        QVERIFY(idle.back()->waitForConnected(3000));
+        QTcpSocket &socket = *idle.back();
+        socket.connectToHost(capped.url().host(), port);
+        QVERIFY(socket.waitForConnected(3000));
+        // One answered request proves the server accepted (and counts) this connection; it then
+        // stays open, idle, under keep-alive.
+        socket.write("GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(socket.bytesAvailable() > 0 || socket.waitForReadyRead(50), 10000);
+        QVERIFY(socket.readAll().startsWith("HTTP/1.1 200"));
     }
-    QTest::qWait(200); // let the server accept all three
     QTcpSocket extra;
     extra.connectToHost(capped.url().host(), port);
     QVERIFY(extra.waitForConnected(3000));
     extra.write("GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-    QTRY_COMPARE_WITH_TIMEOUT(extra.state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(extra.state(), QAbstractSocket::UnconnectedState, 10000);
     QVERIFY(!extra.readAll().startsWith("HTTP/1.1 200"));
 
     idle.front()->disconnectFromHost();
@@ -306,7 +311,7 @@ void TestServerHttp::connectionCapProtectsTheServer()
     QTRY_VERIFY_WITH_TIMEOUT(ServerApi::rawExchange(capped.url(), "GET /healthz HTTP/1.1\r\nHost: test\r\n"
                                                                   "Connection: close\r\n\r\n")
                                  .startsWith("HTTP/1.1 200"),
-                             5000);
+                             20000);
 }
 
 static int runServerExpectingExit(const QStringList &args, QByteArray *output)

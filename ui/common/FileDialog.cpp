@@ -22,6 +22,7 @@ void FileDialog::setNextOpenFileNames(const QStringList &paths)
 {
     s_nextOpen = paths;
 }
+std::optional<QString> FileDialog::s_nextDirectory;
 
 QString FileDialog::getSaveFileName(QWidget *parent, const QString &title, const QString &suggestedPath,
                                     const QString &filters, QString *selectedFilter)
@@ -37,6 +38,21 @@ QString FileDialog::getSaveFileName(QWidget *parent, const QString &title, const
 void FileDialog::setNextSaveFileName(const QString &path)
 {
     s_nextSave = path;
+}
+
+QString FileDialog::getExistingDirectory(QWidget *parent, const QString &title, const QString &start)
+{
+    if (s_nextDirectory) {
+        const QString path = *s_nextDirectory;
+        s_nextDirectory.reset();
+        return path;
+    }
+    return QFileDialog::getExistingDirectory(parent, title, start);
+}
+
+void FileDialog::setNextDirectory(const QString &path)
+{
+    s_nextDirectory = path;
 }
 
 } // namespace pygmi::ui

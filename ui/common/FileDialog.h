@@ -18,6 +18,9 @@ public:
                                    const QString &filters, QString *selectedFilter = nullptr);
     // The next call returns `path` at once (empty = as if cancelled).
     static void setNextSaveFileName(const QString &path);
+    // A folder to write into; empty when the user cancelled.
+    static QString getExistingDirectory(QWidget *parent, const QString &title, const QString &start);
+    static void setNextDirectory(const QString &path);
 
     // Files to open (empty when cancelled).
     static QStringList getOpenFileNames(QWidget *parent, const QString &title, const QString &directory,
@@ -27,6 +30,7 @@ public:
 private:
     static std::optional<QString> s_nextSave;
     static std::optional<QStringList> s_nextOpen;
+    static std::optional<QString> s_nextDirectory;
 };
 
 } // namespace pygmi::ui

@@ -2,17 +2,24 @@
 
 #include "common/Banner.h"
 #include "common/MessageBox.h"
+#include "create/Composer.h"
 #include "create/CreatePage.h"
+#include "gallery/GalleryPage.h"
+#include "gallery/StorageSettingsSection.h"
 #include "main/ComingSoonPage.h"
 #include "main/EmailVerificationBanner.h"
 #include "privacy/ConsentDialog.h"
 #include "privacy/ConsentManager.h"
+#include "privacy/PrivacyPage.h"
+#include "privacy/PrivacyService.h"
 #include "privacy/PrivacySettingsSection.h"
 #include "privacy/TelemetryInspector.h"
 #include "session/SessionManager.h"
 #include "settings/SettingsPage.h"
 #include "theme/Theme.h"
 
+#include <QJsonObject>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -95,6 +102,9 @@ MainWindow::MainWindow(core::SessionManager *session, Theme *theme, QWidget *par
     contentLayout->addWidget(m_keychainBanner);
     contentLayout->addWidget(m_verificationBanner);
     contentLayout->addWidget(m_policyBanner);
+    m_deletionBanner = new Banner(QStringLiteral("accountDeletionBanner"), content);
+    m_deletionBanner->hide();
+    contentLayout->addWidget(m_deletionBanner);
     contentLayout->addWidget(m_pages, 1);
 
     auto *central = new QWidget(this);
@@ -154,10 +164,28 @@ QWidget *MainWindow::buildPage(Section section)
                                      "back."),
                                   m_pages);
     case Section::Gallery:
+        if (m_galleryServices.isComplete()) {
+            auto *gallery = new GalleryPage(m_galleryServices, m_pages);
+            // Remix: the creation's parameters go into the Create composer.
+            connect(gallery, &GalleryPage::remixRequested, this, [this](const core::GenerationRequest &request) {
+                m_sidebar->setCurrentRow(int(Section::Create));
+                if (auto *create = qobject_cast<CreatePage *>(page(Section::Create))) {
+                    core::GenerationRequest remix = request;
+                    remix.id.clear(); // a new job, not a resubmission
+                    create->composer()->setRequest(remix);
+                }
+            });
+            return gallery;
+        }
         return new ComingSoonPage(QStringLiteral("galleryPage"), tr("Gallery"),
                                   tr("Everything you have created, searchable, with its prompt and settings."),
                                   m_pages);
     case Section::Privacy:
+        if (m_privacyDashboard) {
+            auto *privacy = new PrivacyPage(m_privacyDashboard, m_pages);
+            connect(privacy, &PrivacyPage::consentSettingsRequested, this, [this] { showSection(Section::Settings); });
+            return privacy;
+        }
         return new ComingSoonPage(QStringLiteral("privacyPage"), tr("Privacy"),
                                   tr("What Pygmi keeps about you, your choices, and your export and deletion "
                                      "requests."),
@@ -170,6 +198,8 @@ QWidget *MainWindow::buildPage(Section section)
     m_settings->setSso(m_sso);
     connect(m_settings, &SettingsPage::signOutRequested, this, &MainWindow::requestSignOut);
     connect(m_settings, &SettingsPage::switchServerRequested, this, &MainWindow::requestSwitchServer);
+    if (m_galleryServices.isComplete())
+        m_settings->insertSection(-1, new StorageSettingsSection(m_galleryServices.cache, m_galleryServices.assets, m_settings));
     if (m_consent) {
         m_settings->insertSection(0, new PrivacySettingsSection(m_consent, m_settings));
         if (m_telemetry && m_api)
@@ -187,6 +217,37 @@ void MainWindow::setPrivacyServices(core::ConsentManager *consent, core::Telemet
     connect(consent, &core::ConsentManager::noticeChanged, this, &MainWindow::updatePolicyBanner);
     updatePolicyBanner();
     maybeAskConsent();
+}
+
+void MainWindow::setPrivacyDashboard(core::PrivacyService *privacy)
+{
+    m_privacyDashboard = privacy;
+    // A deletion in its grace period is announced on every page, with the way back.
+    const auto update = [this] {
+        const QJsonObject pending = m_privacyDashboard->pendingDeletion();
+        const QString shown = pending.value(QLatin1String("request_id")).toString()
+            + pending.value(QLatin1String("status")).toString();
+        if (shown == m_deletionBanner->property("shown").toString())
+            return;
+        m_deletionBanner->setProperty("shown", shown);
+        m_deletionBanner->clearActions();
+        if (pending.isEmpty() || pending.value(QLatin1String("status")).toString() != u"in_progress") {
+            m_deletionBanner->hide();
+            return;
+        }
+        const QDateTime at
+            = QDateTime::fromString(pending.value(QLatin1String("grace_ends_at")).toString(), Qt::ISODate).toLocalTime();
+        m_deletionBanner->showMessage(Banner::Kind::Warning,
+                                      tr("Your account is scheduled for deletion on %1.")
+                                          .arg(QLocale().toString(at, QLocale::ShortFormat)));
+        auto *keep = m_deletionBanner->addAction(QStringLiteral("keepAccountBannerButton"), tr("Keep my account"));
+        keep->show();
+        const QString id = pending.value(QLatin1String("request_id")).toString();
+        connect(keep, &QPushButton::clicked, this, [this, id] { m_privacyDashboard->cancelRequest(id); });
+        m_deletionBanner->show();
+    };
+    connect(privacy, &core::PrivacyService::summaryChanged, this, update);
+    update();
 }
 
 ConsentDialog *MainWindow::consentDialog() const
@@ -367,6 +428,23 @@ void MainWindow::setCreateServices(const CreateServices &services)
     current->deleteLater();
     if (m_sidebar->currentRow() == index) {
         page(Section::Create);
+        m_pages->setCurrentIndex(index);
+    }
+}
+
+void MainWindow::setGalleryServices(const GalleryServices &services)
+{
+    m_galleryServices = services;
+    const int index = int(Section::Gallery);
+    QWidget *current = m_pages->widget(index);
+    if (qobject_cast<GalleryPage *>(current))
+        return;
+    auto *empty = new QWidget(m_pages);
+    m_pages->insertWidget(index, empty);
+    m_pages->removeWidget(current);
+    current->deleteLater();
+    if (m_sidebar->currentRow() == index) {
+        page(Section::Gallery);
         m_pages->setCurrentIndex(index);
     }
 }

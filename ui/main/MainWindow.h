@@ -1,6 +1,7 @@
 #pragma once
 
 #include "create/CreateServices.h"
+#include "gallery/GalleryServices.h"
 #include "session/ServerProfile.h"
 
 #include <QMainWindow>
@@ -13,6 +14,7 @@ class QListWidget;
 class QStackedWidget;
 
 namespace pygmi::core {
+class PrivacyService;
 class ApiClient;
 class ConsentManager;
 class SessionManager;
@@ -57,11 +59,15 @@ public:
     void setConnectionProblem(const QString &text);
     // The services of the Create page (it shows a placeholder until they are given).
     void setCreateServices(const CreateServices &services);
+    // The services of the Gallery page and of Settings → Storage.
+    void setGalleryServices(const GalleryServices &services);
 
     // Privacy: the consent dialog (asked when core says so), the policy-change banner, and the
     // Privacy & consent and What we send groups in Settings. Not owned.
     void setPrivacyServices(core::ConsentManager *consent, core::Telemetry *telemetry, core::ApiClient *api);
     ConsentDialog *consentDialog() const;
+    // The privacy dashboard behind the Privacy section (a placeholder until given). Not owned.
+    void setPrivacyDashboard(core::PrivacyService *privacy);
 
     // Asks before signing out / switching (through MessageBox, scriptable in tests).
     void requestSignOut();
@@ -98,10 +104,13 @@ private:
     core::ApiClient *m_api = nullptr;
     QPointer<ConsentDialog> m_consentDialog;
     CreateServices m_createServices;
+    GalleryServices m_galleryServices;
     std::optional<core::ServerProfile> m_restoring;
     bool m_persistent = true;
     core::SsoService *m_sso = nullptr;
     bool m_restartedOnce = false;
+    core::PrivacyService *m_privacyDashboard = nullptr;
+    Banner *m_deletionBanner = nullptr;
 };
 
 } // namespace pygmi::ui
