@@ -43,6 +43,7 @@
 #include "telemetry/TelemetryEndpoints.h"
 #include "uploads/ReferenceInputs.h"
 #include "uploads/UploadEndpoints.h"
+#include "uploads/UploadEraser.h"
 #include "uploads/UploadStore.h"
 
 #include <QDir>
@@ -174,6 +175,7 @@ int ServerApp::run()
     generationEndpoints.setProcessingGate(&processingGate);
     telemetry.setProcessingGate(&processingGate);
     AccountErasure erasure(database, blobs, galleryStore, assetRemover, m_options.dataDir);
+    erasure.add(std::make_unique<UploadEraser>(uploads));
     const PrivacyRequests privacyRequests(database, signer);
     PrivacyWorker::Settings privacyWorkerSettings;
     privacyWorkerSettings.dataDir = m_options.dataDir;

@@ -17,6 +17,8 @@
 #include <QUuid>
 #include <atomic>
 #include <charconv>
+#include <limits>
+#include <stdexcept>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -344,11 +346,12 @@ void UploadEndpoints::releaseWriter(const QString &uploadId, const std::shared_p
     m_writerReleased.notify_all();
 }
 
-void UploadEndpoints::removeUpload(const QString &uploadId) const
+bool UploadEndpoints::removeUpload(const QString &uploadId) const
 {
-    QFile::remove(partialPath(uploadId));
+    const bool removed = QFile::remove(partialPath(uploadId));
     QFile::remove(partialPath(uploadId) + QStringLiteral(".clean"));
     m_store.deleteUpload(uploadId);
+    return removed;
 }
 
 HttpResponse UploadEndpoints::options(const HttpRequest &)
@@ -776,12 +779,36 @@ HttpResponse UploadEndpoints::deleteReference(const HttpRequest &request)
     return HttpResponse::noContent();
 }
 
-void UploadEndpoints::releaseBlobs(const UploadStore::Reference &reference) const
+int UploadEndpoints::releaseBlobs(const UploadStore::Reference &reference) const
 {
+    int removed = 0;
     for (const QString &sha : { reference.sha256, reference.thumbnailSha256 }) {
-        if (!sha.isEmpty() && !m_store.blobInUse(sha))
-            m_blobs.remove(sha);
+        if (!sha.isEmpty() && m_blobs.contains(sha) && !m_store.blobInUse(sha) && m_blobs.remove(sha))
+            ++removed;
     }
+    return removed;
+}
+
+UploadEndpoints::Erased UploadEndpoints::eraseUser(const QString &userId)
+{
+    Erased erased;
+    for (const QString &id : m_store.uploadIdsOf(userId)) {
+        // A request still writing this upload stops at its next piece.
+        const auto writer = acquireWriter(id);
+        if (!writer)
+            throw std::runtime_error("an upload of the account is still being written");
+        if (removeUpload(id))
+            ++erased.files;
+        releaseWriter(id, writer);
+        ++erased.uploads;
+    }
+    for (const auto &reference : m_store.listReferences(userId, std::numeric_limits<int>::max())) {
+        if (m_store.deleteReference(userId, reference.id)) {
+            erased.files += releaseBlobs(reference);
+            ++erased.references;
+        }
+    }
+    return erased;
 }
 
 void UploadEndpoints::sweep()

@@ -51,6 +51,17 @@ public:
     void startSweeper();
     void stopSweeper();
 
+    // Everything of one user (account deletion, "delete all my content"): unfinished uploads with
+    // their partial files, and references with their blobs and thumbnails that no other row uses.
+    // Throws when an upload stays busy with another request (the erasure is retried later).
+    struct Erased
+    {
+        std::int64_t uploads = 0;
+        std::int64_t references = 0;
+        std::int64_t files = 0;
+    };
+    Erased eraseUser(const QString &userId);
+
     static constexpr const char *kTusVersion = "1.0.0";
 
 private:
@@ -74,8 +85,10 @@ private:
     QString partialPath(const QString &uploadId) const;
     // The offset that is really on disk (after a crash the file may be shorter than the row says).
     std::int64_t durableOffset(const UploadStore::Upload &upload) const;
-    void releaseBlobs(const UploadStore::Reference &reference) const;
-    void removeUpload(const QString &uploadId) const;
+    // Returns how many blob files went.
+    int releaseBlobs(const UploadStore::Reference &reference) const;
+    // Returns whether a partial file went.
+    bool removeUpload(const QString &uploadId) const;
 
     Settings m_settings;
     const AuthEndpoints &m_auth;

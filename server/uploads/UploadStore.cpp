@@ -179,6 +179,17 @@ std::vector<QString> UploadStore::expiredUploads(std::int64_t nowMs) const
     return ids;
 }
 
+std::vector<QString> UploadStore::uploadIdsOf(const QString &userId) const
+{
+    QSqlQuery q = m_db.prepare(QStringLiteral("SELECT id FROM uploads WHERE user_id = ?"));
+    q.addBindValue(userId);
+    Database::exec(q);
+    std::vector<QString> ids;
+    while (q.next())
+        ids.push_back(q.value(0).toString());
+    return ids;
+}
+
 void UploadStore::insertReference(const Reference &r) const
 {
     QSqlQuery q = m_db.prepare(QStringLiteral("INSERT INTO reference_files (") + kReferenceColumns

@@ -65,6 +65,8 @@ public:
     // Bytes the user holds or has reserved: stored references plus unfinished uploads' lengths.
     std::int64_t usedBytes(const QString &userId) const;
     std::vector<QString> expiredUploads(std::int64_t nowMs) const;
+    // Every upload of one user, whatever its state (account and content deletion).
+    std::vector<QString> uploadIdsOf(const QString &userId) const;
     bool uploadExists(const QString &id) const;
 
     void insertReference(const Reference &reference) const;
@@ -75,7 +77,7 @@ public:
     // Deletes the row; returns it so the caller can release its blobs.
     std::optional<Reference> deleteReference(const QString &userId, const QString &id) const;
     std::vector<Reference> expiredReferences(std::int64_t nowMs) const;
-    // Whether any reference or asset still points at this blob.
+    // Whether any row of any table (references, assets, thumbnails, avatars) still points at this blob.
     bool blobInUse(const QString &sha256) const;
 
     static QJsonObject toJson(const Reference &reference);
