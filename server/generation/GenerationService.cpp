@@ -267,6 +267,9 @@ void GenerationService::run(const QString &generationId)
     params.remove(QStringLiteral("id"));
     std::vector<GenerationStore::Asset> assets;
     int index = 0;
+    // From storing the blobs to inserting the asset rows, no collector may decide that those bytes
+    // are unused (identical bytes may belong to a row being deleted right now).
+    auto blobLock = m_blobs.lockReferences();
     for (const ProviderOutput &output : result.outputs) {
         const auto sha = m_blobs.put(output.bytes);
         const auto poster
@@ -310,7 +313,9 @@ void GenerationService::run(const QString &generationId)
         asset.expiresAt = finishedAt + m_settings.retentionMs;
         assets.push_back(std::move(asset));
     }
-    if (!m_store.markSucceeded(generationId, assets, finishedAt))
+    const bool stored = m_store.markSucceeded(generationId, assets, finishedAt);
+    blobLock.unlock();
+    if (!stored)
         return; // cancelled at the last moment: no asset rows were written
     for (const auto &asset : assets) {
         m_events.publish(job->userId,

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <mutex>
 #include <optional>
 
 namespace pygmi::server {
@@ -26,8 +27,17 @@ public:
     // the caller computed; if that blob exists already the file is removed instead.
     bool adopt(const QString &filePath, const QString &sha256) const;
 
+    // Blobs are shared between rows (of any table, any user), so "store the blob + insert the row
+    // that refers to it" and "check that no row refers to a blob + delete its file" must not
+    // interleave: otherwise a deletion can remove bytes a row has just started to use. Every
+    // writer of a referencing row and every collector of unused blobs holds this lock across both
+    // steps. Never take it inside a database write transaction (a collector holding it may be
+    // waiting for the database).
+    std::unique_lock<std::mutex> lockReferences() const { return std::unique_lock(m_referencesMutex); }
+
 private:
     QString m_root;
+    mutable std::mutex m_referencesMutex;
 };
 
 } // namespace pygmi::server

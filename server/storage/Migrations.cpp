@@ -347,6 +347,10 @@ const std::vector<Migration> &migrations()
               "CREATE INDEX reference_files_sha ON reference_files(user_id, sha256)",
               "CREATE INDEX reference_files_upload_sha ON reference_files(user_id, upload_sha256)",
               "CREATE INDEX reference_files_expires ON reference_files(expires_at)",
+              // Blobs are shared across tables: "is this blob still used?" looks up every blob column.
+              "CREATE INDEX reference_files_blob ON reference_files(sha256)",
+              "CREATE INDEX reference_files_thumbnail ON reference_files(thumbnail_sha256)",
+              "CREATE INDEX asset_thumbnails_thumb ON asset_thumbnails(thumb_sha256)",
               // Which references an output was made with: [{"id","sha256","strength"}].
               "ALTER TABLE assets ADD COLUMN references_json TEXT NOT NULL DEFAULT '[]'",
           } },

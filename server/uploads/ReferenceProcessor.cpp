@@ -171,13 +171,16 @@ ReferenceProcessor::Outcome ReferenceProcessor::process(const UploadStore::Uploa
     int thumbWidth = 0, thumbHeight = 0;
     const QByteArray thumbnail
         = MediaEncoder::jpegPreview(frame->rgb, frame->width, frame->height, kThumbnailSide, &thumbWidth, &thumbHeight);
-    const auto thumbnailSha = thumbnail.isEmpty() ? std::nullopt : m_blobs.put(thumbnail);
-    if (!thumbnailSha)
-        return refuse(QStringLiteral("storage_error"), QStringLiteral("The server could not store the thumbnail."));
-
     const auto storedSha = sha256OfFile(storedPath);
     if (!storedSha)
         return refuse(QStringLiteral("storage_error"), QStringLiteral("The server could not read the file back."));
+
+    // From storing the blobs to inserting the row that uses them, no collector may decide that
+    // those bytes are unused (they may be shared with rows being deleted right now).
+    const auto blobLock = m_blobs.lockReferences();
+    const auto thumbnailSha = thumbnail.isEmpty() ? std::nullopt : m_blobs.put(thumbnail);
+    if (!thumbnailSha)
+        return refuse(QStringLiteral("storage_error"), QStringLiteral("The server could not store the thumbnail."));
     reference.sha256 = *storedSha;
     reference.bytes = QFile(storedPath).size();
     reference.thumbnailSha256 = *thumbnailSha;

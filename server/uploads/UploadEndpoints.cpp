@@ -782,6 +782,7 @@ HttpResponse UploadEndpoints::deleteReference(const HttpRequest &request)
 int UploadEndpoints::releaseBlobs(const UploadStore::Reference &reference) const
 {
     int removed = 0;
+    const auto blobLock = m_blobs.lockReferences(); // see BlobStore: check and delete as one step
     for (const QString &sha : { reference.sha256, reference.thumbnailSha256 }) {
         if (!sha.isEmpty() && m_blobs.contains(sha) && !m_store.blobInUse(sha) && m_blobs.remove(sha))
             ++removed;

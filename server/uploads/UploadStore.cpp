@@ -1,6 +1,7 @@
 #include "UploadStore.h"
 
 #include "common/Clock.h"
+#include "storage/BlobUsage.h"
 #include "storage/Database.h"
 #include "storage/WriteTransaction.h"
 
@@ -282,13 +283,7 @@ std::vector<UploadStore::Reference> UploadStore::expiredReferences(std::int64_t 
 
 bool UploadStore::blobInUse(const QString &sha256) const
 {
-    QSqlQuery q
-        = m_db.prepare(QStringLiteral("SELECT 1 FROM reference_files WHERE sha256 = ? OR thumbnail_sha256 = ?"
-                                      " UNION ALL SELECT 1 FROM assets WHERE sha256 = ? OR poster_sha256 = ? LIMIT 1"));
-    for (int i = 0; i < 4; ++i)
-        q.addBindValue(sha256);
-    Database::exec(q);
-    return q.next();
+    return BlobUsage::inUse(m_db, sha256);
 }
 
 QJsonObject UploadStore::toJson(const Reference &r)
