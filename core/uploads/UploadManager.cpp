@@ -19,6 +19,7 @@
 #include <QUrl>
 #include <QUuid>
 #include <QtConcurrent>
+#include <algorithm>
 #include <cmath>
 
 Q_LOGGING_CATEGORY(lcUploads, "pygmi.core.uploads")
@@ -192,6 +193,16 @@ QList<QPair<QByteArray, QByteArray>> UploadManager::tusHeaders() const
     return { { "Tus-Resumable", "1.0.0" } };
 }
 
+qint64 UploadManager::nextCreatedAtMs() const
+{
+    // Strictly increasing: files added in one go (same millisecond) come back in the order they
+    // were added after a restart (the state store orders by creation time).
+    qint64 at = QDateTime::currentMSecsSinceEpoch();
+    for (const UploadItem &item : m_items)
+        at = std::max(at, item.createdAtMs + 1);
+    return at;
+}
+
 QString UploadManager::add(const QString &filePath, bool keepMetadata)
 {
     const QFileInfo info(filePath);
@@ -202,7 +213,7 @@ QString UploadManager::add(const QString &filePath, bool keepMetadata)
     item.sourceSize = info.size();
     item.sourceModifiedMs = modifiedMs(info);
     item.keepMetadata = keepMetadata;
-    item.createdAtMs = QDateTime::currentMSecsSinceEpoch();
+    item.createdAtMs = nextCreatedAtMs();
     m_items.append(item);
     save(item);
     emit itemAdded(item.id);
@@ -225,7 +236,7 @@ QString UploadManager::addReference(const QString &referenceId, const QString &n
     item.sha256 = QStringLiteral("-"); // ready: nothing to prepare
     item.state = UploadItem::State::Done;
     item.referenceId = referenceId;
-    item.createdAtMs = QDateTime::currentMSecsSinceEpoch();
+    item.createdAtMs = nextCreatedAtMs();
     m_items.append(item);
     save(item);
     emit itemAdded(item.id);

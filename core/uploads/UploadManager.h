@@ -80,6 +80,7 @@ private:
 
     UploadItem *find(const QString &id);
     Runtime &runtime(const QString &id);
+    qint64 nextCreatedAtMs() const;
     void save(const UploadItem &item);
     void changed(const QString &id, bool persist = true);
     void startPrepare(const QString &id);
