@@ -7,6 +7,8 @@
 #include "generation/AssetCache.h"
 #include "generation/EventStream.h"
 #include "generation/GenerationService.h"
+#include "uploads/ReferenceLibrary.h"
+#include "uploads/UploadManager.h"
 #include "generation/JobListModel.h"
 #include "generation/PromptHistory.h"
 #include "generation/ProviderCatalog.h"
@@ -71,6 +73,11 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     , m_cache(new core::AssetCache(
           m_api, QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/assets"), this))
     , m_sso(new core::SsoService(m_api, m_session, this))
+    // Upload progress survives restarts (app data); private scrubbed copies live in the cache.
+    , m_uploads(new core::UploadManager(
+          m_api, QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/uploads.sqlite"),
+          QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/uploads"), this))
+    , m_references(new core::ReferenceLibrary(m_api, this))
     , m_gallery(new core::GalleryService(m_api, this))
     // Thumbnails and pages: a cache (losing it loses nothing the server has).
     , m_galleryCache(new core::GalleryCache(
@@ -93,9 +100,14 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
             m_galleryCache->setScope(m_session->profile().refreshTokenKey());
             m_providers->refresh();
             m_events->start();
+            // Uploads belong to the account (the local server's port changes between runs).
+            m_uploads->setScope(m_session->user().id);
+            m_uploads->restore();
         } else if (state == core::SessionManager::State::SignedOut) {
             m_events->stop();
             m_jobs->clear();
+            m_uploads->setScope({});
+            m_uploads->restore(); // stops what was running; it continues at the next sign-in
         }
     });
     connect(m_secrets, &core::SecretStore::statusChanged, this, [this](core::SecretStore::Status status) {
@@ -266,7 +278,7 @@ void StudioApp::showWelcome(const QString &notice)
 void StudioApp::showMain()
 {
     auto *main = new ui::MainWindow(m_session, m_theme);
-    main->setCreateServices({ m_generations, m_providers, m_events, m_jobs, m_history, m_cache });
+    main->setCreateServices({ m_generations, m_providers, m_events, m_jobs, m_history, m_cache, m_uploads, m_references });
     main->setGalleryServices({ m_gallery, m_galleryCache, m_thumbnailLoader, m_events, m_cache });
     main->setSso(m_sso);
     const QSettings settings;

@@ -17,6 +17,8 @@ namespace pygmi::core {
 class PrivacyService;
 class ApiClient;
 class AssetCache;
+class ReferenceLibrary;
+class UploadManager;
 class EventStream;
 class GalleryCache;
 class GalleryService;
@@ -81,6 +83,7 @@ public:
     core::JobListModel *jobs() const { return m_jobs; }
     core::PromptHistory *promptHistory() const { return m_history; }
     core::AssetCache *assetCache() const { return m_cache; }
+    core::UploadManager *uploads() const { return m_uploads; }
     core::GalleryService *gallery() const { return m_gallery; }
     core::GalleryCache *galleryCache() const { return m_galleryCache; }
     core::ThumbnailLoader *thumbnailLoader() const { return m_thumbnailLoader; }
@@ -126,6 +129,8 @@ private:
     core::JobListModel *m_jobs;
     core::PromptHistory *m_history;
     core::AssetCache *m_cache;
+    core::UploadManager *m_uploads;
+    core::ReferenceLibrary *m_references;
     core::GalleryService *m_gallery;
     core::GalleryCache *m_galleryCache;
     core::ThumbnailLoader *m_thumbnailLoader;

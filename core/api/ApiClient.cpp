@@ -12,6 +12,7 @@
 #include <QSslError>
 #include <QTimer>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -313,12 +314,15 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
     const bool authenticated = r.authenticated && !m_accessToken.isEmpty();
     pending->tokenUsed = authenticated ? m_accessToken : QString();
     const bool gpc = applyCommonHeaders(request, authenticated);
-    for (const auto &[name, value] : r.headers)
-        request.setRawHeader(name, value);
+    for (const auto &[name, value] : r.headers) {
+        if (name.compare("authorization", Qt::CaseInsensitive) != 0 && name.compare("sec-gpc", Qt::CaseInsensitive) != 0)
+            request.setRawHeader(name, value);
+    }
     QByteArray body;
-    if (!r.rawBody.isEmpty()) {
+    if (!r.rawBody.isEmpty() || !r.contentType.isEmpty()) {
         body = r.rawBody;
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          r.contentType.isEmpty() ? QByteArrayLiteral("application/json") : r.contentType);
     } else if (r.body) {
         body = QJsonDocument(*r.body).toJson(QJsonDocument::Compact);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -327,6 +331,8 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
     QNetworkReply *reply = nullptr;
     if (r.method == "GET" && body.isEmpty())
         reply = m_nam->get(request);
+    else if (r.method == "HEAD")
+        reply = m_nam->head(request);
     else
         reply = m_nam->sendCustomRequest(request, r.method, body);
     ++m_requestCount;
@@ -334,6 +340,11 @@ void ApiClient::dispatch(std::shared_ptr<Pending> pending)
     m_inFlight.insert(reply, pending);
     qCDebug(lcApi) << r.method << r.path.section(u'?', 0, 0) << "attempt" << pending->attempt + 1;
 
+    if (r.uploadProgress)
+        connect(reply, &QNetworkReply::uploadProgress, this, [pending](qint64 sent, qint64 total) {
+            if (!pending->hasContext || pending->context)
+                pending->request.uploadProgress(sent, total);
+        });
     // TLS errors are recorded, never ignored: Qt then aborts the handshake.
     connect(reply, &QNetworkReply::sslErrors, this, [pending](const QList<QSslError> &errors) {
         pending->sslFailed = true;
@@ -364,6 +375,7 @@ void ApiClient::finish(std::shared_ptr<Pending> pending, QNetworkReply *reply)
     response.httpStatus = status.isValid() ? status.toInt() : 0;
     if (reply->isOpen()) // an aborted (timed-out) reply is closed; reading it only warns
         response.raw = reply->readAll();
+    response.headers = reply->rawHeaderPairs();
     if (pending->request.sink && response.httpStatus >= 200 && response.httpStatus < 300) {
         pending->request.sink->write(response.raw);
         response.raw.clear();
@@ -440,6 +452,34 @@ void ApiClient::finish(std::shared_ptr<Pending> pending, QNetworkReply *reply)
         }
     }
     deliver(pending, response);
+}
+
+void ApiClient::abort(QObject *context)
+{
+    if (!context)
+        return;
+    const auto replies = m_inFlight.keys();
+    for (QNetworkReply *reply : replies) {
+        const auto pending = m_inFlight.value(reply);
+        if (!pending || pending->context != context)
+            continue;
+        m_inFlight.remove(reply);
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+    m_waitingForAuth.erase(std::remove_if(m_waitingForAuth.begin(), m_waitingForAuth.end(),
+                                          [context](const auto &pending) { return pending->context == context; }),
+                           m_waitingForAuth.end());
+}
+
+QByteArray ApiResponse::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
 }
 
 void ApiClient::deliver(const std::shared_ptr<Pending> &pending, const ApiResponse &response)

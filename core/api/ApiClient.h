@@ -30,7 +30,10 @@ struct ApiResponse
     QJsonObject json; // the body when it was a JSON object
     QByteArray raw; // the body as received
     ApiError error; // isError() == false on 2xx
+    QList<QPair<QByteArray, QByteArray>> headers; // as received
     bool ok() const { return !error.isError(); }
+    // First value of a response header (name in any case); empty when absent.
+    QByteArray header(const QByteArray &name) const;
 };
 
 struct ApiRequest
@@ -48,8 +51,13 @@ struct ApiRequest
     // Exact bytes to send as the JSON body instead of `body` (the telemetry inspector shows
     // precisely these bytes).
     QByteArray rawBody;
-    // Extra request headers (e.g. Range for a resumed download).
+    // The type of rawBody when it is not JSON (e.g. "application/offset+octet-stream" for tus).
+    QByteArray contentType;
+    // Further request headers (e.g. tus' Upload-Offset, Range for a resumed download); never
+    // Authorization or Sec-GPC, which the client sets itself.
     QList<QPair<QByteArray, QByteArray>> headers;
+    // Called as the body goes out (bytes sent, total).
+    std::function<void(qint64, qint64)> uploadProgress;
     // When set, a successful (2xx) body is written here as it arrives instead of being kept in
     // memory (ApiResponse::raw stays empty); error bodies are still read as JSON.
     QIODevice *sink = nullptr;
@@ -91,6 +99,9 @@ public:
     // that streams pass the same gate as every other request. Empty URL if the server URL is
     // unusable (see checkServerUrl).
     QNetworkRequest webSocketRequest(const QString &path);
+
+    // Stops every request sent with this context without calling back (e.g. a paused upload).
+    void abort(QObject *context);
 
     // Convenience wrappers.
     void get(const QString &path, QObject *context, Callback done);

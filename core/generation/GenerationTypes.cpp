@@ -66,6 +66,7 @@ Provider Provider::fromJson(const QJsonObject &json)
     lim.sizeMultiple = qMax(1, intOr(l, "size_multiple", lim.sizeMultiple));
     lim.countMin = intOr(l, "count_min", lim.countMin);
     lim.countMax = intOr(l, "count_max", lim.countMax);
+    lim.referencesMax = intOr(l, "references_max", lim.referencesMax);
     const QJsonObject v = l.value(QStringLiteral("video")).toObject();
     lim.video.durationMinS = doubleOr(v, "duration_min_s", lim.video.durationMinS);
     lim.video.durationMaxS = doubleOr(v, "duration_max_s", lim.video.durationMaxS);
@@ -94,8 +95,30 @@ QJsonObject GenerationRequest::toJson(bool withId) const
         o.insert(QStringLiteral("duration_s"), durationS);
         o.insert(QStringLiteral("fps"), fps);
     }
+    if (!references.isEmpty()) {
+        QJsonArray list;
+        for (const ReferenceUse &reference : references)
+            list.append(QJsonObject { { QStringLiteral("id"), reference.id },
+                                      { QStringLiteral("strength"), reference.strength } });
+        o.insert(QStringLiteral("references"), list);
+    }
     return o;
 }
+
+namespace {
+
+QList<ReferenceUse> referencesFrom(const QJsonValue &value)
+{
+    QList<ReferenceUse> list;
+    for (const QJsonValue &entry : value.toArray()) {
+        const QJsonObject o = entry.toObject();
+        list.append({ o.value(QStringLiteral("id")).toString(), o.value(QStringLiteral("strength")).toDouble(0.6),
+                      o.value(QStringLiteral("sha256")).toString() });
+    }
+    return list;
+}
+
+} // namespace
 
 GenerationRequest GenerationRequest::fromJson(const QJsonObject &json)
 {
@@ -115,6 +138,7 @@ GenerationRequest GenerationRequest::fromJson(const QJsonObject &json)
     r.model = str(json, "model");
     r.durationS = doubleOr(json, "duration_s", r.durationS);
     r.fps = intOr(json, "fps", r.fps);
+    r.references = referencesFrom(json.value(QStringLiteral("references")));
     return r;
 }
 
@@ -163,6 +187,7 @@ Asset Asset::fromJson(const QJsonObject &json)
         params.insert(QStringLiteral("media"), a.media);
     a.params = GenerationRequest::fromJson(params);
     a.params.id.clear();
+    a.referencesUsed = referencesFrom(json.value(QStringLiteral("references_used")));
     return a;
 }
 

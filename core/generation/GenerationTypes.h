@@ -33,6 +33,7 @@ struct ProviderLimits
     int sizeMultiple = 8;
     int countMin = 1;
     int countMax = 4;
+    int referencesMax = 0; // reference images per job; 0 when the provider takes none
     VideoLimits video;
 };
 
@@ -58,6 +59,16 @@ struct Provider
     static Provider fromJson(const QJsonObject &json);
 };
 
+// A reference file that guides a generation, and how strongly (0..1).
+struct ReferenceUse
+{
+    QString id;
+    double strength = 0.6;
+    QString sha256; // in an asset's references_used: which bytes were used
+
+    bool operator==(const ReferenceUse &other) const { return id == other.id && strength == other.strength; }
+};
+
 struct GenerationRequest
 {
     QString id; // client-made UUID: the idempotency key of the submission
@@ -73,6 +84,7 @@ struct GenerationRequest
     QString model;
     double durationS = 4;
     int fps = 24;
+    QList<ReferenceUse> references;
 
     bool isVideo() const { return media == u"video"; }
     // The request body; the id is included only when `withId`.
@@ -115,6 +127,7 @@ struct Asset
     bool favourite = false; // gallery fields
     QString title;
     GenerationRequest params; // the request that made it, with its seed
+    QList<ReferenceUse> referencesUsed; // what guided it, with the exact bytes (sha256)
     QJsonObject json; // as received (for embedding metadata on save)
 
     bool isVideo() const { return media == u"video"; }

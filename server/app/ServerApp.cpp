@@ -41,6 +41,10 @@
 #include "storage/Database.h"
 #include "system/SystemEndpoints.h"
 #include "telemetry/TelemetryEndpoints.h"
+#include "uploads/ReferenceInputs.h"
+#include "uploads/UploadEndpoints.h"
+#include "uploads/UploadEraser.h"
+#include "uploads/UploadStore.h"
 
 #include <QDir>
 #include <QUrl>
@@ -135,6 +139,25 @@ int ServerApp::run()
     GenerationEndpoints generationEndpoints({ m_options.maxJobsPerUser }, auth, generationStore, generations, providers,
                                             moderation, blobs, clock);
     generationEndpoints.registerRoutes(router);
+
+    // Reference uploads (tus) and the reference library; generation uses the references.
+    const UploadStore uploadStore(database);
+    UploadEndpoints::Settings uploadSettings;
+    uploadSettings.uploadDir = QDir(m_options.dataDir).filePath(QStringLiteral("uploads"));
+    uploadSettings.maxUploadBytes = std::int64_t(m_options.uploadMaxMiB) * 1024 * 1024;
+    uploadSettings.requestMaxBytes = std::int64_t(m_options.uploadRequestMaxMiB) * 1024 * 1024;
+    uploadSettings.quotaBytes = std::int64_t(m_options.uploadQuotaMiB) * 1024 * 1024;
+    uploadSettings.sweepInterval = std::chrono::seconds(m_options.uploadSweepSeconds);
+    uploadSettings.limits.imageMaxPixels = std::int64_t(m_options.imageMaxMegapixels) * 1'000'000;
+    uploadSettings.limits.retentionMs = generationSettings.retentionMs;
+    UploadEndpoints uploads(uploadSettings, auth, uploadStore, blobs, clock);
+    uploads.registerRoutes(router);
+    const ReferenceInputs referenceInputs(uploadStore, blobs, clock, uploadSettings.limits.imageMaxPixels);
+    generationEndpoints.setReferenceCheck(
+        [&referenceInputs](const QString &userId, const QString &id) { return referenceInputs.usable(userId, id); });
+    generations.setReferenceLoader([&referenceInputs](const QString &userId, const QJsonArray &references) {
+        return referenceInputs.load(userId, references);
+    });
     const GalleryStore galleryStore(database);
     AssetRemover assetRemover(galleryStore, blobs, events);
     GalleryEndpoints galleryEndpoints(auth, galleryStore, assetRemover, blobs, events, clock);
@@ -152,6 +175,7 @@ int ServerApp::run()
     generationEndpoints.setProcessingGate(&processingGate);
     telemetry.setProcessingGate(&processingGate);
     AccountErasure erasure(database, blobs, galleryStore, assetRemover, m_options.dataDir);
+    erasure.add(std::make_unique<UploadEraser>(uploads));
     const PrivacyRequests privacyRequests(database, signer);
     PrivacyWorker::Settings privacyWorkerSettings;
     privacyWorkerSettings.dataDir = m_options.dataDir;
@@ -205,6 +229,7 @@ int ServerApp::run()
         qCInfo(lcServer) << "signal" << signal << "- shutting down";
     });
     server.start();
+    uploads.startSweeper();
     sweeper.start();
     privacyWorker.start();
     if (m_options.exitWithStdin)
@@ -219,6 +244,7 @@ int ServerApp::run()
     signalIo.run(); // until SIGINT/SIGTERM
     StdinWatcher::disarm();
     server.stop();
+    uploads.stopSweeper();
     sweeper.stop();
     privacyWorker.stop();
     generations.stop();

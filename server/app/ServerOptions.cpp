@@ -156,6 +156,25 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
                         requestLogOption,
                         oidcOption,
                         publicUrlOption });
+    // Reference uploads (tus): sizes in MiB.
+    const QCommandLineOption uploadMaxOption(QStringLiteral("upload-max-mb"),
+                                             QStringLiteral("Largest upload accepted, Tus-Max-Size (default 4096)."),
+                                             QStringLiteral("MIB"));
+    const QCommandLineOption uploadRequestMaxOption(
+        QStringLiteral("upload-request-max-mb"),
+        QStringLiteral("Largest body of one upload request (PATCH/POST), streamed to disk (default 2048)."),
+        QStringLiteral("MIB"));
+    const QCommandLineOption uploadQuotaOption(
+        QStringLiteral("upload-quota-mb"),
+        QStringLiteral("Per-user space for references and unfinished uploads (default 10240)."), QStringLiteral("MIB"));
+    const QCommandLineOption imagePixelsOption(
+        QStringLiteral("image-max-megapixels"),
+        QStringLiteral("Largest reference image, checked before decoding (default 50)."), QStringLiteral("N"));
+    const QCommandLineOption uploadSweepOption(
+        QStringLiteral("upload-sweep-seconds"),
+        QStringLiteral("How often expired uploads and references are swept (default 60)."), QStringLiteral("SECONDS"));
+    parser.addOptions({ uploadMaxOption, uploadRequestMaxOption, uploadQuotaOption, imagePixelsOption,
+                        uploadSweepOption });
     parser.addOption(sweepOption);
     parser.addPositionalArgument(QStringLiteral("admin"), QStringLiteral("admin lock|unlock EMAIL"),
                                  QStringLiteral("[admin lock|unlock EMAIL]"));
@@ -228,6 +247,10 @@ bool ServerOptions::parse(const QStringList &arguments, QString *error)
         || !positiveInt(reconsentOption, &reconsentDays, 1) || !positiveInt(sweepOption, &retentionSweepMs, 10)
         || !positiveInt(graceOption, &deletionGraceDays, 0) || !positiveInt(exportTtlOption, &exportTtlDays, 1)
         || !positiveInt(privacySweepOption, &privacySweepMs, 10))
+        return false;
+    if (!positiveInt(uploadMaxOption, &uploadMaxMiB, 1) || !positiveInt(uploadRequestMaxOption, &uploadRequestMaxMiB, 1)
+        || !positiveInt(uploadQuotaOption, &uploadQuotaMiB, 1) || !positiveInt(imagePixelsOption, &imageMaxMegapixels, 1)
+        || !positiveInt(uploadSweepOption, &uploadSweepSeconds, 1))
         return false;
     countryDbFile = parser.value(countryDbOption);
     moderationPolicyFile = parser.value(moderationOption);

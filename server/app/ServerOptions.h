@@ -39,6 +39,11 @@ struct ServerOptions
     int retentionSweepMs = 60000; // how often the retention sweep runs
     QString moderationPolicyFile; // empty: the built-in sample policy
     QString location; // where this server runs, in words for users; empty: a default by mode
+    int uploadMaxMiB = 4096; // Tus-Max-Size
+    int uploadRequestMaxMiB = 2048; // one PATCH/POST body
+    int uploadQuotaMiB = 10240; // per user
+    int imageMaxMegapixels = 50;
+    int uploadSweepSeconds = 60;
     QStringList adminCommand; // e.g. {"lock", "a@b.c"}; empty: serve
     int deletionGraceDays = 7; // account deletion waits this long, so the user can cancel
     int exportTtlDays = 7; // export archives can be downloaded this long

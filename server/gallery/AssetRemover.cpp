@@ -24,7 +24,8 @@ void AssetRemover::finish(const std::vector<GalleryStore::Removed> &removed, con
             hashes.insert(row.posterSha256);
     }
     {
-        std::lock_guard lock(m_mutex);
+        // Check-and-delete must not interleave with a writer storing the same bytes for a new row.
+        const auto lock = m_blobs.lockReferences();
         for (const QString &sha : std::as_const(hashes))
             collect(sha);
     }

@@ -3,7 +3,6 @@
 #include "GalleryStore.h"
 
 #include <QString>
-#include <mutex>
 #include <vector>
 
 namespace pygmi::server {
@@ -28,7 +27,6 @@ private:
     const GalleryStore &m_store;
     const BlobStore &m_blobs;
     EventHub &m_events;
-    std::mutex m_mutex; // one collector at a time: two deletions of rows sharing bytes
 };
 
 } // namespace pygmi::server

@@ -376,10 +376,15 @@ HttpResponse GalleryEndpoints::thumbnail(const HttpRequest &request)
         qCWarning(lcStorage) << "cannot make a thumbnail of an asset";
         return ApiError::make(422, QStringLiteral("no_thumbnail"), QStringLiteral("This asset has no image to show."));
     }
-    const auto sha = m_blobs.put(made.jpeg);
-    if (!sha)
-        return ApiError::internalError();
-    m_store.addThumbnail(source, size, { *sha, made.width, made.height }, made.jpeg.size(), now);
+    std::optional<QString> sha;
+    {
+        // The thumbnail's blob and its index row appear together for collectors (see BlobStore).
+        const auto blobLock = m_blobs.lockReferences();
+        sha = m_blobs.put(made.jpeg);
+        if (!sha)
+            return ApiError::internalError();
+        m_store.addThumbnail(source, size, { *sha, made.width, made.height }, made.jpeg.size(), now);
+    }
     return cachedImage(request, *sha, "image/jpeg", made.jpeg);
 }
 

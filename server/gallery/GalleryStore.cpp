@@ -1,5 +1,6 @@
 #include "GalleryStore.h"
 
+#include "storage/BlobUsage.h"
 #include "storage/Database.h"
 #include "storage/WriteTransaction.h"
 
@@ -279,15 +280,7 @@ std::vector<GalleryStore::Removed> GalleryStore::removeExpired(std::int64_t nowM
 
 bool GalleryStore::isReferenced(const QString &sha256) const
 {
-    if (sha256.isEmpty())
-        return false;
-    QSqlQuery q = m_db.prepare(QStringLiteral(
-        "SELECT 1 WHERE EXISTS (SELECT 1 FROM assets WHERE sha256 = ?) OR EXISTS (SELECT 1 FROM assets WHERE"
-        " poster_sha256 = ?)"));
-    q.addBindValue(sha256);
-    q.addBindValue(sha256);
-    Database::exec(q);
-    return q.next();
+    return BlobUsage::inUse(m_db, sha256);
 }
 
 std::optional<GalleryStore::Thumbnail> GalleryStore::thumbnail(const QString &sourceSha256, int size) const
@@ -338,10 +331,7 @@ QStringList GalleryStore::removeThumbnails(const QString &sourceSha256) const
 
 bool GalleryStore::isThumbnailReferenced(const QString &thumbSha256) const
 {
-    QSqlQuery q = m_db.prepare(QStringLiteral("SELECT 1 FROM asset_thumbnails WHERE thumb_sha256 = ? LIMIT 1"));
-    q.addBindValue(thumbSha256);
-    Database::exec(q);
-    return q.next();
+    return BlobUsage::inUse(m_db, thumbSha256);
 }
 
 } // namespace pygmi::server

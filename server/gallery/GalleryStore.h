@@ -78,7 +78,8 @@ public:
     // Deletes up to `limit` rows of any user whose expires_at has passed.
     std::vector<Removed> removeExpired(std::int64_t nowMs, int limit) const;
 
-    // True while some asset row still uses these bytes as content or poster.
+    // True while some row (an asset, a thumbnail, a reference, an avatar) still uses these bytes.
+    // Ask with BlobStore::lockReferences() held.
     bool isReferenced(const QString &sha256) const;
 
     std::optional<Thumbnail> thumbnail(const QString &sourceSha256, int size) const;

@@ -127,6 +127,11 @@ HttpResponse GenerationEndpoints::submit(const HttpRequest &request)
     ApiError::FieldErrors errors;
     if (!GenerationRequest::parse(body, m_providers, &generation, &errors))
         return ApiError::validation(errors);
+    for (const QJsonValue &reference : std::as_const(generation.references)) {
+        const QString referenceId = reference.toObject().value(QStringLiteral("id")).toString();
+        if (!m_referenceCheck || !m_referenceCheck(caller.userId, referenceId))
+            return ApiError::validation({ { QStringLiteral("references"), QStringLiteral("unknown") } });
+    }
     if (!generation.seedGiven)
         generation.spec.seed = QRandomGenerator::global()->bounded(std::numeric_limits<quint32>::max());
 

@@ -3,6 +3,9 @@
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
 
+#include <QString>
+#include <functional>
+
 namespace pygmi::server {
 
 class AuthEndpoints;
@@ -29,6 +32,12 @@ public:
                         const ModerationPolicy &moderation, const BlobStore &blobs, const Clock &clock);
 
     void registerRoutes(Router &router);
+    // Whether the user may use this reference id (owns it and it has not expired). Unset: no
+    // references are accepted.
+    void setReferenceCheck(std::function<bool(const QString &userId, const QString &referenceId)> check)
+    {
+        m_referenceCheck = std::move(check);
+    }
     // Restriction of processing (privacy): consulted before a job is accepted. May stay null.
     void setProcessingGate(const ProcessingGate *gate) { m_gate = gate; }
 
@@ -48,6 +57,7 @@ private:
     const ModerationPolicy &m_moderation;
     const BlobStore &m_blobs;
     const Clock &m_clock;
+    std::function<bool(const QString &, const QString &)> m_referenceCheck;
     const ProcessingGate *m_gate = nullptr;
 };
 

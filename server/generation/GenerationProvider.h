@@ -10,6 +10,17 @@
 
 namespace pygmi::server {
 
+// A reference picture that guides a generation, already decoded (RGB24, small) by the server.
+struct ReferenceInput
+{
+    QString id;
+    QString sha256;
+    double strength = 0.5; // 0: no influence .. 1: as strong as the provider allows
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> rgb;
+};
+
 // What a provider is asked to make (already validated against GenerationLimits).
 struct GenerationSpec
 {
@@ -24,6 +35,7 @@ struct GenerationSpec
     std::uint64_t seed = 0;
     double durationS = 0; // video only
     int fps = 0; // video only
+    std::vector<ReferenceInput> references; // in the order the request listed them
 };
 
 // One finished output: an image (PNG) or a video (WebM) with its poster (PNG).

@@ -39,6 +39,7 @@ QJsonObject GenerationLimits::toJson()
         { QStringLiteral("size_multiple"), kSizeMultiple },
         { QStringLiteral("count_min"), kCountMin },
         { QStringLiteral("count_max"), kCountMax },
+        { QStringLiteral("references_max"), kReferencesMax },
         { QStringLiteral("video"),
           QJsonObject { { QStringLiteral("duration_min_s"), kDurationMinS },
                         { QStringLiteral("duration_max_s"), kDurationMaxS },
@@ -167,6 +168,37 @@ bool GenerationRequest::parse(const QJsonObject &body, const ProviderRegistry &p
         }
     }
 
+    const QJsonValue references = body.value(QStringLiteral("references"));
+    if (!references.isUndefined() && !references.isNull()) {
+        const QString key = QStringLiteral("references");
+        if (!references.isArray()) {
+            fields.fail(key, kWrongType);
+        } else if (references.toArray().size() > GenerationLimits::kReferencesMax) {
+            fields.fail(key, kOutOfRange);
+        } else {
+            QStringList seen;
+            for (const QJsonValue &entry : references.toArray()) {
+                const QJsonObject item = entry.toObject();
+                const QString id = item.value(QStringLiteral("id")).toString().toLower();
+                const QJsonValue strength = item.value(QStringLiteral("strength"));
+                if (!entry.isObject() || !isUuid(id) || seen.contains(id)) {
+                    fields.fail(key, kInvalid);
+                    break;
+                }
+                if (!strength.isUndefined() && !strength.isNull()
+                    && (!strength.isDouble() || strength.toDouble() < 0.0 || strength.toDouble() > 1.0)) {
+                    fields.fail(key, kOutOfRange);
+                    break;
+                }
+                seen.append(id);
+                out.references.append(QJsonObject {
+                    { QStringLiteral("id"), id },
+                    { QStringLiteral("strength"),
+                      strength.isDouble() ? strength.toDouble() : GenerationLimits::kDefaultReferenceStrength } });
+            }
+        }
+    }
+
     if (fields.hasErrors()) {
         *errors = fields.errors();
         return false;
@@ -190,6 +222,8 @@ QJsonObject GenerationRequest::toJson(bool withId) const
         json.insert(QStringLiteral("duration_s"), spec.durationS);
         json.insert(QStringLiteral("fps"), spec.fps);
     }
+    if (!references.isEmpty())
+        json.insert(QStringLiteral("references"), references);
     return json;
 }
 

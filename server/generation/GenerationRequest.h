@@ -3,6 +3,7 @@
 #include "GenerationProvider.h"
 #include "http/ApiError.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <optional>
 
@@ -27,6 +28,8 @@ struct GenerationLimits
     static constexpr int kFpsMax = 30;
     static constexpr int kVideoSideMax = 1280;
     static constexpr std::int64_t kSeedMax = (std::int64_t(1) << 53) - 1;
+    static constexpr int kReferencesMax = 4;
+    static constexpr double kDefaultReferenceStrength = 0.6;
 
     static QJsonObject toJson();
 };
@@ -39,6 +42,7 @@ struct GenerationRequest
     GenerationSpec spec;
     bool seedGiven = false;
     QString canonicalBody; // the body as sent, in a stable form: same body → same text
+    QJsonArray references; // [{"id","strength"}], normalised; empty when none
 
     // Fills `request` or `errors`. The seed stays 0 with seedGiven false when the client left it out.
     static bool parse(const QJsonObject &body, const ProviderRegistry &providers, GenerationRequest *request,

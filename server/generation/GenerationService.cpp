@@ -8,6 +8,7 @@
 #include "storage/BlobStore.h"
 #include "storage/Database.h"
 
+#include <QJsonArray>
 #include <QUuid>
 
 namespace pygmi::server {
@@ -221,7 +222,17 @@ void GenerationService::run(const QString &generationId)
         return;
     }
     const ProviderInfo info = provider->info();
-    const GenerationSpec spec = specFrom(job->request);
+    GenerationSpec spec = specFrom(job->request);
+    QJsonArray referencesUsed;
+    if (m_referenceLoader) {
+        spec.references
+            = m_referenceLoader(job->userId, job->request.value(QStringLiteral("references")).toArray());
+        for (const ReferenceInput &reference : spec.references) {
+            referencesUsed.append(QJsonObject { { QStringLiteral("id"), reference.id },
+                                                { QStringLiteral("sha256"), reference.sha256 },
+                                                { QStringLiteral("strength"), reference.strength } });
+        }
+    }
     Callbacks callbacks(*this, job->userId, generationId);
     std::shared_ptr<ProviderRun> providerRun = provider->submit(spec, callbacks);
     {
@@ -256,6 +267,9 @@ void GenerationService::run(const QString &generationId)
     params.remove(QStringLiteral("id"));
     std::vector<GenerationStore::Asset> assets;
     int index = 0;
+    // From storing the blobs to inserting the asset rows, no collector may decide that those bytes
+    // are unused (identical bytes may belong to a row being deleted right now).
+    auto blobLock = m_blobs.lockReferences();
     for (const ProviderOutput &output : result.outputs) {
         const auto sha = m_blobs.put(output.bytes);
         const auto poster
@@ -294,11 +308,14 @@ void GenerationService::run(const QString &generationId)
         asset.queuedMs = startedAt - job->createdAt;
         asset.runMs = finishedAt - startedAt;
         asset.excludedFromTraining = excluded;
+        asset.referencesUsed = referencesUsed;
         asset.createdAt = finishedAt;
         asset.expiresAt = finishedAt + m_settings.retentionMs;
         assets.push_back(std::move(asset));
     }
-    if (!m_store.markSucceeded(generationId, assets, finishedAt))
+    const bool stored = m_store.markSucceeded(generationId, assets, finishedAt);
+    blobLock.unlock();
+    if (!stored)
         return; // cancelled at the last moment: no asset rows were written
     for (const auto &asset : assets) {
         m_events.publish(job->userId,

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -53,6 +54,11 @@ public:
     // Sends the job's current state to its owner's event stream.
     void publishState(const GenerationStore::Generation &generation);
 
+    // Decodes the request's references ([{"id","strength"}]) of `userId` for a provider; the ones
+    // that no longer exist are left out. Unset: references are ignored.
+    using ReferenceLoader = std::function<std::vector<ReferenceInput>(const QString &userId, const QJsonArray &)>;
+    void setReferenceLoader(ReferenceLoader loader) { m_referenceLoader = std::move(loader); }
+
 private:
     class Callbacks;
 
@@ -73,6 +79,7 @@ private:
     QHash<QString, std::shared_ptr<ProviderRun>> m_running;
     bool m_stopping = false;
     std::vector<std::thread> m_threads;
+    ReferenceLoader m_referenceLoader;
 };
 
 } // namespace pygmi::server

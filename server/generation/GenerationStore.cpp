@@ -19,7 +19,7 @@ const QString kGenerationColumns = QStringLiteral(
 const QString kAssetColumns = QStringLiteral(
     "id, user_id, generation_id, idx, media, mime, width, height, duration_ms, fps, frame_count, bytes, sha256,"
     " poster_sha256, prompt, negative_prompt, style, seed, provider, model, processed_by, params_json, queued_ms,"
-    " run_ms, excluded_from_training, created_at, expires_at");
+    " run_ms, excluded_from_training, created_at, expires_at, references_json");
 // What a read returns: the written columns plus what the gallery lets the user change.
 const QString kAssetReadColumns = kAssetColumns + QStringLiteral(", favourite, title");
 
@@ -105,8 +105,9 @@ GenerationStore::Asset GenerationStore::readAsset(const QSqlQuery &q)
     a.excludedFromTraining = q.value(24).toInt() != 0;
     a.createdAt = q.value(25).toLongLong();
     a.expiresAt = q.value(26).toLongLong();
-    a.favourite = q.value(27).toInt() != 0;
-    a.title = q.value(28).toString();
+    a.referencesUsed = QJsonDocument::fromJson(q.value(27).toString().toUtf8()).array();
+    a.favourite = q.value(28).toInt() != 0;
+    a.title = q.value(29).toString();
     return a;
 }
 
@@ -335,7 +336,7 @@ bool GenerationStore::markSucceeded(const QString &id, const std::vector<Asset> 
     for (const Asset &a : assets) {
         QSqlQuery insert = m_db.prepare(QStringLiteral("INSERT INTO assets (") + kAssetColumns
                                         + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                                         " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                                         " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         insert.addBindValue(a.id);
         insert.addBindValue(a.userId);
         insert.addBindValue(a.generationId);
@@ -363,6 +364,7 @@ bool GenerationStore::markSucceeded(const QString &id, const std::vector<Asset> 
         insert.addBindValue(a.excludedFromTraining ? 1 : 0);
         insert.addBindValue(qint64(a.createdAt));
         insert.addBindValue(qint64(a.expiresAt));
+        insert.addBindValue(QString::fromUtf8(QJsonDocument(a.referencesUsed).toJson(QJsonDocument::Compact)));
         Database::exec(insert);
     }
     transaction.commit();
@@ -445,6 +447,7 @@ QJsonObject GenerationStore::toJson(const Asset &a)
         { QStringLiteral("excluded_from_training"), a.excludedFromTraining },
         { QStringLiteral("created_at"), Clock::toIso(a.createdAt) },
         { QStringLiteral("expires_at"), Clock::toIso(a.expiresAt) },
+        { QStringLiteral("references_used"), a.referencesUsed },
         { QStringLiteral("content_url"), QString(base + QStringLiteral("/content")) },
         { QStringLiteral("poster_url"),
           a.posterSha256.isEmpty() ? QJsonValue() : QJsonValue(QString(base + QStringLiteral("/poster"))) },

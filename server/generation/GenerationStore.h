@@ -2,6 +2,7 @@
 
 #include "GenerationRequest.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QSqlQuery>
 #include <QString>
@@ -68,6 +69,7 @@ public:
         bool excludedFromTraining = true;
         std::int64_t createdAt = 0;
         std::int64_t expiresAt = 0;
+        QJsonArray referencesUsed; // [{"id","sha256","strength"}]
         bool favourite = false; // set in the gallery
         QString title;
     };

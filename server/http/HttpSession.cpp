@@ -34,6 +34,8 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 // that closing does not reset the connection before the client has read our answer.
 constexpr std::size_t kDrainLimit = 8 * 1024 * 1024;
 constexpr auto kDrainTime = std::chrono::seconds(2);
+// A streamed body reaches its sink in pieces of at most this size.
+constexpr std::size_t kStreamPiece = 256 * 1024;
 
 bool isHttpParseError(const beast::error_code &ec)
 {
@@ -319,6 +321,8 @@ private:
 
         if (contentLength && *contentLength > m_route->bodyLimit)
             return respondEarly(ApiError::payloadTooLarge(), true);
+        if (m_route->kind == Router::Kind::Stream)
+            return onStreamRequest(hasBody);
         m_parser->body_limit(m_route->bodyLimit);
         if (hasBody && !isJsonContentType(request[http::field::content_type]))
             return respondEarly(ApiError::unsupportedMediaType(), true);
@@ -377,6 +381,125 @@ private:
         auto socket = std::make_shared<WebSocketConnection<Stream>>(std::move(m_stream), m_parser->release(),
                                                                     std::move(accept), m_slot);
         socket->run(m_context->requestTimeout);
+    }
+
+    // A streamed route: the handler decides from the header (on a worker, it may need the
+    // database) and hands back a sink; the body then flows to the sink in pieces while it is read.
+    void onStreamRequest(bool hasBody)
+    {
+        HttpRequest request = makeRequest(m_parser->get());
+        lowest().expires_after(m_context->requestTimeout);
+        const Router::StreamHandler *handler = &m_route->stream;
+        m_context->workers->post(
+            [self = this->shared_from_this(), request = std::move(request), handler, hasBody]() mutable {
+                StreamAccept accept;
+                try {
+                    accept = (*handler)(request);
+                } catch (const std::exception &error) {
+                    qCWarning(lcHttp) << "stream handler failed:" << error.what();
+                    accept.reject = ApiError::internalError();
+                }
+                if (!accept.reject && !accept.sink)
+                    accept.reject = ApiError::internalError();
+                net::post(self->m_stream.get_executor(), [self, accept = std::move(accept), hasBody]() mutable {
+                    self->onStreamAccepted(std::move(accept), hasBody);
+                });
+            });
+    }
+
+    void onStreamAccepted(StreamAccept accept, bool hasBody)
+    {
+        if (accept.reject)
+            return respondEarly(std::move(*accept.reject), hasBody);
+        m_sink = std::move(accept.sink);
+        const bool expectContinue = beast::iequals(m_parser->get()[http::field::expect], "100-continue");
+        m_streamParser.emplace(std::move(*m_parser));
+        m_streamParser->body_limit(m_route->bodyLimit);
+        m_piece.resize(kStreamPiece);
+        resetPiece();
+        if (m_streamParser->is_done())
+            return finishStream(true, false, std::nullopt);
+        if (expectContinue) {
+            auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, m_version);
+            lowest().expires_after(m_context->requestTimeout);
+            http::async_write(m_stream, *interim,
+                              [self = this->shared_from_this(), interim](beast::error_code writeEc, std::size_t) {
+                                  if (writeEc)
+                                      return self->finishStream(false, true, std::nullopt, true);
+                                  self->readPiece();
+                              });
+            return;
+        }
+        readPiece();
+    }
+
+    void resetPiece()
+    {
+        auto &body = m_streamParser->get().body();
+        body.data = m_piece.data();
+        body.size = m_piece.size();
+        body.more = true;
+    }
+
+    void readPiece()
+    {
+        // The deadline is per read: a slow upload that keeps moving is not cut off, a stalled one is.
+        lowest().expires_after(m_context->requestTimeout);
+        http::async_read_some(m_stream, m_buffer, *m_streamParser,
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                  self->onPiece(ec);
+                              });
+    }
+
+    void onPiece(beast::error_code ec)
+    {
+        if (ec == http::error::need_buffer)
+            ec = {};
+        const std::size_t filled = m_piece.size() - m_streamParser->get().body().size;
+        const bool done = !ec && m_streamParser->is_done();
+        if (filled > 0 && (filled == m_piece.size() || done || ec)) {
+            if (!m_sink->write(m_piece.data(), filled))
+                return finishStream(false, true, std::nullopt);
+            resetPiece();
+        }
+        if (ec == http::error::body_limit)
+            return finishStream(false, true, ApiError::payloadTooLarge());
+        if (ec && isHttpParseError(ec) && ec != http::error::partial_message && ec != http::error::end_of_stream)
+            return finishStream(false, true,
+                                ApiError::badRequest(QStringLiteral("The request body is not valid HTTP.")));
+        if (ec)
+            return finishStream(false, true, std::nullopt, true); // the client went away or stalled
+        if (done)
+            return finishStream(true, false, std::nullopt);
+        readPiece();
+    }
+
+    // The sink settles on a worker (it may write to the database); then the answer goes out:
+    // the sink's, or `override` (e.g. 413), or nothing when the connection is gone.
+    void finishStream(bool complete, bool bodyUnread, std::optional<HttpResponse> override, bool broken = false)
+    {
+        lowest().expires_never();
+        auto sink = std::exchange(m_sink, nullptr);
+        m_context->workers->post([self = this->shared_from_this(), sink = std::move(sink), complete, bodyUnread,
+                                  override = std::move(override), broken]() mutable {
+            HttpResponse response;
+            try {
+                response = sink->finish(complete);
+            } catch (const std::exception &error) {
+                qCWarning(lcHttp) << "stream sink failed:" << error.what();
+                response = ApiError::internalError();
+            }
+            sink.reset();
+            if (override)
+                response = std::move(*override);
+            net::post(self->m_stream.get_executor(),
+                      [self, response = std::move(response), bodyUnread, broken]() mutable {
+                          self->m_streamParser.reset();
+                          if (broken)
+                              return self->closeNow();
+                          self->respondEarly(std::move(response), bodyUnread);
+                      });
+        });
     }
 
     HttpRequest makeRequest(const http::request<http::string_body> &message) const
@@ -557,6 +680,9 @@ private:
     std::shared_ptr<void> m_slot; // this connection's place under HttpSessionContext::maxConnections
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
+    std::optional<http::request_parser<http::buffer_body>> m_streamParser; // Kind::Stream routes
+    std::shared_ptr<BodySink> m_sink;
+    std::vector<char> m_piece;
     std::shared_ptr<http::response<http::string_body>> m_response;
     const Router::Route *m_route = nullptr;
     std::map<std::string, std::string> m_params;

@@ -20,12 +20,17 @@ std::vector<std::string> Router::split(std::string_view path)
 
 void Router::add(std::string method, std::string_view pattern, Handler handler, std::size_t bodyLimit)
 {
-    m_routes.push_back(Route { std::move(method), split(pattern), Kind::Json, bodyLimit, std::move(handler), {} });
+    m_routes.push_back(Route { std::move(method), split(pattern), Kind::Json, bodyLimit, std::move(handler), {}, {} });
+}
+
+void Router::addStream(std::string method, std::string_view pattern, StreamHandler handler, std::size_t bodyLimit)
+{
+    m_routes.push_back(Route { std::move(method), split(pattern), Kind::Stream, bodyLimit, {}, {}, std::move(handler) });
 }
 
 void Router::addWebSocket(std::string_view pattern, WebSocketHandler handler)
 {
-    m_routes.push_back(Route { "GET", split(pattern), Kind::WebSocket, 0, {}, std::move(handler) });
+    m_routes.push_back(Route { "GET", split(pattern), Kind::WebSocket, 0, {}, std::move(handler), {} });
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const

@@ -5,6 +5,7 @@
 #include "gallery/AssetRemover.h"
 #include "gallery/GalleryStore.h"
 #include "storage/BlobStore.h"
+#include "storage/BlobUsage.h"
 #include "storage/Database.h"
 #include "storage/WriteTransaction.h"
 
@@ -85,6 +86,7 @@ public:
         QSqlQuery clear = m_database.prepare(QStringLiteral("UPDATE users SET avatar_sha256 = NULL WHERE id = ?"));
         clear.addBindValue(userId);
         Database::exec(clear);
+        const auto blobLock = m_blobs.lockReferences();
         if (AccountErasure::removeBlobIfUnused(m_database, m_blobs, sha))
             ++report.files;
     }
@@ -208,7 +210,9 @@ bool AccountErasure::removeBlobIfUnused(const Database &database, const BlobStor
     const QString path = blobs.pathFor(sha256);
     if (path.isEmpty())
         return false;
-    // Every catalog table with blob columns may share the bytes.
+    // Every catalog table with blob columns may share the bytes, and so may the gallery's thumbnails.
+    if (BlobUsage::inUse(database, sha256))
+        return false;
     for (const DataCatalog::Table &table : DataCatalog::tables()) {
         for (const DataCatalog::Blob &blob : table.blobs) {
             QSqlQuery used = database.prepare(

@@ -31,7 +31,8 @@ public:
     ErasureReport eraseContent(const QString &userId) const;
 
     // Helpers for erasers: delete a user's rows of `table` (counted in the report), and remove a
-    // blob file unless another row of any user still refers to it.
+    // blob file unless another row of any user still refers to it (with BlobStore::lockReferences()
+    // held).
     static void deleteRows(const Database &database, const QString &table, const QString &userColumn,
                            const QString &userId, ErasureReport &report);
     static bool removeBlobIfUnused(const Database &database, const BlobStore &blobs, const QString &sha256);

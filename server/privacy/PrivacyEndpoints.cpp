@@ -743,6 +743,9 @@ HttpResponse PrivacyEndpoints::putAvatar(const HttpRequest &request)
     }
     if (body.hasErrors())
         return ApiError::validation(body.errors());
+    // Storing the blob, pointing the row at it and collecting the previous one form one step for
+    // other collectors (see BlobStore::lockReferences).
+    const auto blobLock = m_s.blobs.lockReferences();
     const auto sha = m_s.blobs.put(bytes);
     if (!sha)
         return ApiError::internalError();
@@ -791,8 +794,10 @@ HttpResponse PrivacyEndpoints::deleteAvatar(const HttpRequest &request)
     QSqlQuery update = m_s.database.prepare(QStringLiteral("UPDATE users SET avatar_sha256 = NULL WHERE id = ?"));
     update.addBindValue(caller.userId);
     Database::exec(update);
-    if (!sha.isEmpty())
+    if (!sha.isEmpty()) {
+        const auto blobLock = m_s.blobs.lockReferences();
         AccountErasure::removeBlobIfUnused(m_s.database, m_s.blobs, sha);
+    }
     return HttpResponse::noContent();
 }
 

@@ -244,6 +244,40 @@ void SketchCanvas::vignette(float strength)
     }
 }
 
+void SketchCanvas::blendImage(const std::vector<std::uint8_t> &rgb, int width, int height, float alpha)
+{
+    alpha = clamp01(alpha);
+    if (alpha <= 0.0f || width <= 0 || height <= 0 || rgb.size() < std::size_t(width) * height * 3)
+        return;
+    // Cover: scale so the picture fills the canvas, cropping the longer side evenly.
+    const float scale = std::max(float(m_width) / float(width), float(m_height) / float(height));
+    const float offsetX = (float(width) * scale - float(m_width)) / 2.0f;
+    const float offsetY = (float(height) * scale - float(m_height)) / 2.0f;
+    const auto at = [&](int x, int y, int c) {
+        x = std::clamp(x, 0, width - 1);
+        y = std::clamp(y, 0, height - 1);
+        return float(rgb[(std::size_t(y) * width + x) * 3 + c]) / 255.0f;
+    };
+    for (int y = 0; y < m_height; ++y) {
+        const float sy = (float(y) + 0.5f + offsetY) / scale - 0.5f;
+        const int y0 = int(std::floor(sy));
+        const float fy = sy - float(y0);
+        for (int x = 0; x < m_width; ++x) {
+            const float sx = (float(x) + 0.5f + offsetX) / scale - 0.5f;
+            const int x0 = int(std::floor(sx));
+            const float fx = sx - float(x0);
+            float sample[3];
+            for (int c = 0; c < 3; ++c) {
+                const float top = at(x0, y0, c) * (1 - fx) + at(x0 + 1, y0, c) * fx;
+                const float bottom = at(x0, y0 + 1, c) * (1 - fx) + at(x0 + 1, y0 + 1, c) * fx;
+                sample[c] = top * (1 - fy) + bottom * fy;
+            }
+            Rgb &p = m_pixels[std::size_t(y) * m_width + x];
+            p = p.mix(Rgb { sample[0], sample[1], sample[2] }, alpha);
+        }
+    }
+}
+
 std::vector<std::uint8_t> SketchCanvas::toRgb8() const
 {
     std::vector<std::uint8_t> out(m_pixels.size() * 3);

@@ -40,6 +40,9 @@ public:
     void waves(float y0, float y1, float phase, float frequency, const Rgb &light, const Rgb &dark, float alpha);
     void grain(std::uint64_t seed, float amount);
     void vignette(float strength);
+    // Mixes a picture (packed RGB24, scaled to cover the canvas, centred) over the canvas with
+    // `alpha` in [0, 1]: how a reference lends its colours and shapes to the sketch.
+    void blendImage(const std::vector<std::uint8_t> &rgb, int width, int height, float alpha);
 
     // 8-bit RGB, row-major, no padding.
     std::vector<std::uint8_t> toRgb8() const;

@@ -71,11 +71,28 @@ private:
         return !m_cancelled;
     }
 
-    void step(const SketchCanvas &canvas)
+    // References guide the sketch like img2img: each lends its colours and shapes, mixed over the
+    // drawn scene in proportion to its strength (0 changes nothing).
+    void applyReferences(SketchCanvas &canvas) const
+    {
+        for (const ReferenceInput &reference : m_spec.references)
+            canvas.blendImage(reference.rgb, reference.width, reference.height,
+                              float(reference.strength) * SketchProvider::kReferenceWeight);
+    }
+
+    SketchCanvas guided(const SketchCanvas &canvas) const
+    {
+        SketchCanvas out = canvas;
+        applyReferences(out);
+        return out;
+    }
+
+    void step(const SketchCanvas &drawn, bool alreadyGuided = false)
     {
         ++m_step;
         m_callbacks.progress(m_step, m_total);
         if (m_callbacks.wantsPreview()) {
+            const SketchCanvas canvas = m_spec.references.empty() || alreadyGuided ? drawn : guided(drawn);
             int w = 0, h = 0;
             const QByteArray jpeg = MediaEncoder::jpegPreview(canvas.toRgb8(), canvas.width(), canvas.height(),
                                                               SketchProvider::kPreviewMaxSide, &w, &h);
@@ -103,6 +120,7 @@ private:
         output.mime = QStringLiteral("image/png");
         output.width = m_spec.width;
         output.height = m_spec.height;
+        applyReferences(canvas);
         output.bytes = MediaEncoder::png(canvas.toRgb8(), m_spec.width, m_spec.height);
         return output;
     }
@@ -117,6 +135,7 @@ private:
         for (int f = 0; f < frames; ++f) {
             SketchCanvas canvas(m_spec.width, m_spec.height);
             scene.paint(canvas, 0, scene.layerCount(), float(f) / float(frames));
+            applyReferences(canvas);
             const std::vector<std::uint8_t> rgb = canvas.toRgb8();
             if (f == 0)
                 output.posterPng = MediaEncoder::png(rgb, m_spec.width, m_spec.height);
@@ -125,7 +144,7 @@ private:
             // Video frames are many: each waits a quarter of an image step.
             if (!pause(m_stepDelay / 4))
                 return output;
-            step(canvas);
+            step(canvas, true);
         }
         output.media = QStringLiteral("video");
         output.mime = QStringLiteral("video/webm");

@@ -19,6 +19,8 @@ public:
 
     static constexpr int kImageSteps = 12;
     static constexpr int kPreviewMaxSide = 256;
+    // How much of a reference shows at strength 1: the prompt's scene still shows through.
+    static constexpr float kReferenceWeight = 0.85f;
 
 private:
     QString m_location;

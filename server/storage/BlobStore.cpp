@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <cstdio>
+#include <unistd.h>
 
 namespace pygmi::server {
 
@@ -55,6 +57,28 @@ std::optional<QByteArray> BlobStore::read(const QString &sha256) const
     if (!file.open(QIODevice::ReadOnly))
         return std::nullopt;
     return file.readAll();
+}
+
+bool BlobStore::adopt(const QString &filePath, const QString &sha256) const
+{
+    const QString path = pathFor(sha256);
+    if (path.isEmpty())
+        return false;
+    if (QFileInfo::exists(path)) {
+        QFile::remove(filePath);
+        return true;
+    }
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+        qCWarning(lcStorage) << "cannot create a blob folder";
+        return false;
+    }
+    QFile file(filePath);
+    if (!file.open(QIODevice::ReadWrite) || !file.flush() || ::fsync(file.handle()) != 0) {
+        qCWarning(lcStorage) << "cannot flush a file before storing it";
+        return false;
+    }
+    file.close();
+    return std::rename(QFile::encodeName(filePath).constData(), QFile::encodeName(path).constData()) == 0;
 }
 
 bool BlobStore::remove(const QString &sha256) const

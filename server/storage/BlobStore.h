@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <mutex>
 #include <optional>
 
 namespace pygmi::server {
@@ -22,9 +23,21 @@ public:
     bool contains(const QString &sha256) const;
     QString pathFor(const QString &sha256) const; // empty for anything that is not a SHA-256 hex
     static QString sha256Hex(const QByteArray &bytes);
+    // Moves the file at `filePath` (on the same file system) into the store under `sha256`, which
+    // the caller computed; if that blob exists already the file is removed instead.
+    bool adopt(const QString &filePath, const QString &sha256) const;
+
+    // Blobs are shared between rows (of any table, any user), so "store the blob + insert the row
+    // that refers to it" and "check that no row refers to a blob + delete its file" must not
+    // interleave: otherwise a deletion can remove bytes a row has just started to use. Every
+    // writer of a referencing row and every collector of unused blobs holds this lock across both
+    // steps. Never take it inside a database write transaction (a collector holding it may be
+    // waiting for the database).
+    std::unique_lock<std::mutex> lockReferences() const { return std::unique_lock(m_referencesMutex); }
 
 private:
     QString m_root;
+    mutable std::mutex m_referencesMutex;
 };
 
 } // namespace pygmi::server

@@ -301,6 +301,59 @@ const std::vector<Migration> &migrations()
               "/*sqlite*/ CREATE TRIGGER asset_search_update AFTER UPDATE OF title ON assets BEGIN"
               " UPDATE asset_search SET title = new.title WHERE rowid = old.rowid; END",
           } },
+        { 6,
+          "reference uploads (tus) and the reference library",
+          {
+              // One tus upload. Bytes live in DATA_DIR/uploads/<id>.part until completion; the row
+              // stays (state completed|failed) until it expires, so a client that lost the answer
+              // can still learn the outcome. expires_at: 24 h after the last bytes arrived.
+              "CREATE TABLE uploads ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " length BIGINT NOT NULL,"
+              " upload_offset BIGINT NOT NULL DEFAULT 0,"
+              " name TEXT NOT NULL,"
+              " declared_sha256 TEXT,"
+              " keep_metadata INTEGER NOT NULL DEFAULT 0,"
+              " state TEXT NOT NULL CHECK (state IN ('receiving', 'completed', 'failed')),"
+              " reference_id TEXT,"
+              " error_code TEXT,"
+              " error_message TEXT,"
+              " created_at BIGINT NOT NULL,"
+              " updated_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL)",
+              "CREATE INDEX uploads_user ON uploads(user_id, state)",
+              "CREATE INDEX uploads_expires ON uploads(expires_at)",
+              // A finished upload: a content-addressed blob (sha256, after server-side scrubbing)
+              // and its thumbnail. upload_sha256 is the hash of the bytes as received, so an identical
+              // file is recognised before it is sent again. expires_at: content retention.
+              "CREATE TABLE reference_files ("
+              " id TEXT PRIMARY KEY,"
+              " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+              " name TEXT NOT NULL,"
+              " media TEXT NOT NULL CHECK (media IN ('image', 'video')),"
+              " mime TEXT NOT NULL,"
+              " width INTEGER NOT NULL,"
+              " height INTEGER NOT NULL,"
+              " bytes BIGINT NOT NULL,"
+              " sha256 TEXT NOT NULL,"
+              " upload_sha256 TEXT NOT NULL,"
+              " thumbnail_sha256 TEXT NOT NULL,"
+              " metadata_removed TEXT NOT NULL,"
+              " metadata_kept INTEGER NOT NULL,"
+              " created_at BIGINT NOT NULL,"
+              " expires_at BIGINT NOT NULL)",
+              "CREATE INDEX reference_files_user ON reference_files(user_id, created_at)",
+              "CREATE INDEX reference_files_sha ON reference_files(user_id, sha256)",
+              "CREATE INDEX reference_files_upload_sha ON reference_files(user_id, upload_sha256)",
+              "CREATE INDEX reference_files_expires ON reference_files(expires_at)",
+              // Blobs are shared across tables: "is this blob still used?" looks up every blob column.
+              "CREATE INDEX reference_files_blob ON reference_files(sha256)",
+              "CREATE INDEX reference_files_thumbnail ON reference_files(thumbnail_sha256)",
+              "CREATE INDEX asset_thumbnails_thumb ON asset_thumbnails(thumb_sha256)",
+              // Which references an output was made with: [{"id","sha256","strength"}].
+              "ALTER TABLE assets ADD COLUMN references_json TEXT NOT NULL DEFAULT '[]'",
+          } },
         { 7,
           "privacy requests, profiles, session details, restriction and objections",
           {

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -21,6 +22,7 @@
 #include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QUuid>
+#include <QBuffer>
 #include <QtTest>
 
 using namespace pygmi::test;
@@ -178,6 +180,59 @@ private:
         return job;
     }
 
+    // A small PNG whose pixels depend on `seed` (equal seeds: equal bytes, shared in the blob store).
+    static QByteArray png(int seed)
+    {
+        QImage image(48, 32, QImage::Format_RGB32);
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x)
+                image.setPixel(x, y, qRgb((x * 5 + seed * 40) % 256, (y * 7 + seed * 13) % 256, (seed * 91) % 256));
+        }
+        QByteArray bytes;
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::WriteOnly);
+        image.save(&buffer, "PNG");
+        return bytes;
+    }
+
+    // tus: `bytes` of a file of `length` bytes in one creation request. Returns the upload's
+    // reply; a whole file becomes a reference (Pygmi-Reference-Id), a part stays an upload.
+    ApiReply tusCreate(const Account &account, const QByteArray &bytes, qint64 length, const QByteArray &name)
+    {
+        m_api->extraHeaders = { { "Tus-Resumable", "1.0.0" },
+                                { "Upload-Length", QByteArray::number(length) },
+                                { "Upload-Metadata", "filename " + name.toBase64() } };
+        const ApiReply reply = m_api->send("POST", QStringLiteral("/v1/uploads"), bytes,
+                                           "application/offset+octet-stream", account.token);
+        m_api->extraHeaders.clear();
+        return reply;
+    }
+
+    // A finished reference; returns it as the server lists it.
+    QJsonObject addReference(const Account &account, const QByteArray &bytes, const QByteArray &name)
+    {
+        const ApiReply reply = tusCreate(account, bytes, bytes.size(), name);
+        const QString id = QString::fromLatin1(reply.headers.value("pygmi-reference-id"));
+        if (reply.status != 201 || id.isEmpty())
+            return {};
+        return m_api->get(QStringLiteral("/v1/references/") + id, account.token).json;
+    }
+
+    // An unfinished upload (half its bytes); returns its id.
+    QString addPartialUpload(const Account &account)
+    {
+        const QByteArray bytes = png(99);
+        const ApiReply reply = tusCreate(account, bytes.left(bytes.size() / 2), bytes.size(), "half.png");
+        if (reply.status != 201)
+            return {};
+        return QString::fromLatin1(reply.headers.value("location")).section(u'/', -1);
+    }
+
+    QString blobPath(const QString &sha) const
+    {
+        return QDir(m_server.dataDir()).filePath(QStringLiteral("blobs/%1/%2").arg(sha.left(2), sha));
+    }
+
     QString archiveOf(const QString &token, const QJsonObject &request, QTemporaryDir &dir)
     {
         const QString url = request.value(QStringLiteral("artifacts"))
@@ -234,6 +289,11 @@ private slots:
         const Account bob = signUp(QStringLiteral("bob.export@example.test"));
         QVERIFY(!makeContent(alice, QStringLiteral("a lighthouse at dawn")).isEmpty());
         QVERIFY(!makeContent(bob, QStringLiteral("a red fox in snow")).isEmpty());
+        // A reference file and an unfinished upload (the references category), and Bob's reference.
+        const QJsonObject aliceReference = addReference(alice, png(1), "lighthouse-sketch.png");
+        QVERIFY(!aliceReference.isEmpty());
+        QVERIFY(!addPartialUpload(alice).isEmpty());
+        QVERIFY(!addReference(bob, png(2), "fox.png").isEmpty());
         // A correction request and a profile edit, so that those tables hold rows too.
         QCOMPARE(m_api
                      ->post(QStringLiteral("/v1/privacy/requests"),
@@ -295,6 +355,20 @@ private slots:
             }
         }
         QVERIFY(mediaFiles >= 1);
+        // The reference's file is there, byte for byte, with its checksum in the manifest.
+        bool referenceFile = false;
+        for (const QJsonValue &value : manifest.value(QStringLiteral("files")).toArray()) {
+            const QJsonObject entry = value.toObject();
+            if (entry.value(QStringLiteral("path")).toString().startsWith(
+                    QStringLiteral("media/reference_files/%1.").arg(aliceReference.value(QStringLiteral("id")).toString()))) {
+                QCOMPARE(entry.value(QStringLiteral("sha256")).toString(),
+                         aliceReference.value(QStringLiteral("sha256")).toString());
+                referenceFile = true;
+            }
+        }
+        QVERIFY(referenceFile);
+        QCOMPARE(exported.value(QStringLiteral("reference_files")).size(), 1);
+        QCOMPARE(exported.value(QStringLiteral("uploads")).size(), 2); // the finished one and the partial one
         // Nothing of Bob, nothing secret.
         QVERIFY(!allText.contains(bob.id.toUtf8()));
         QVERIFY(!allText.contains(bob.email.toUtf8()));
@@ -406,6 +480,20 @@ private slots:
         const QString contentUrl = asset.value(QStringLiteral("content_url")).toString();
         const QString assetSha = asset.value(QStringLiteral("sha256")).toString();
         QCOMPARE(m_api->get(contentUrl, erin.token).status, 200);
+        // References: one of Erin's own, one with the same bytes as Frank's (shared in the blob
+        // store: it must stay for Frank), and an unfinished upload whose bytes wait on disk.
+        const QJsonObject ownReference = addReference(erin, png(3), "orchard.png");
+        const QJsonObject sharedReference = addReference(erin, png(4), "shared.png");
+        const QJsonObject franksReference = addReference(frank, png(4), "frank.png");
+        QVERIFY(!ownReference.isEmpty() && !sharedReference.isEmpty() && !franksReference.isEmpty());
+        QCOMPARE(sharedReference.value(QStringLiteral("sha256")), franksReference.value(QStringLiteral("sha256")));
+        const QString partialUpload = addPartialUpload(erin);
+        QVERIFY(!partialUpload.isEmpty());
+        const QString partialPath
+            = QDir(m_server.dataDir()).filePath(QStringLiteral("uploads/%1.part").arg(partialUpload));
+        QVERIFY(QFile::exists(partialPath));
+        const QString ownSha = ownReference.value(QStringLiteral("sha256")).toString();
+        QVERIFY(QFile::exists(blobPath(ownSha)));
         // A thumbnail exists too (the gallery stores it in the blob store).
         QCOMPARE(m_api
                      ->get(QStringLiteral("/v1/assets/%1/thumbnail?size=256")
@@ -488,6 +576,14 @@ private slots:
             = m_api->login(frank.email, kPassword).json.value(QStringLiteral("access_token")).toString();
         QCOMPARE(m_api->get(contentUrl, frankNow).status, 404);
         QCOMPARE(m_api->get(QStringLiteral("/v1/me"), frankNow).status, 200);
+        // Erin's references and upload are gone with their bytes; Frank's identical file stays.
+        QVERIFY(!QFile::exists(partialPath));
+        QVERIFY(!QFile::exists(blobPath(ownSha)));
+        QVERIFY(QFile::exists(blobPath(franksReference.value(QStringLiteral("sha256")).toString())));
+        const ApiReply franksThumbnail = m_api->get(
+            QStringLiteral("/v1/references/%1/thumbnail").arg(franksReference.value(QStringLiteral("id")).toString()),
+            frankNow);
+        QCOMPARE(franksThumbnail.status, 200);
 
         // A scan of every table and of every file in the data directory finds nothing of Erin.
         m_server.stop();
@@ -515,6 +611,13 @@ private slots:
                 referenced.insert(row.value(QStringLiteral("thumb_sha256")).toString());
             for (const QJsonObject &row : look.rows(QStringLiteral("users")))
                 referenced.insert(row.value(QStringLiteral("avatar_sha256")).toString());
+            for (const QJsonObject &row : look.rows(QStringLiteral("reference_files"))) {
+                referenced.insert(row.value(QStringLiteral("sha256")).toString());
+                referenced.insert(row.value(QStringLiteral("thumbnail_sha256")).toString());
+            }
+            QVERIFY(look.rows(QStringLiteral("reference_files"), QStringLiteral("user_id = ?"), erin.id).isEmpty());
+            QCOMPARE(look.rows(QStringLiteral("reference_files"), QStringLiteral("user_id = ?"), frank.id).size(), 1);
+            QVERIFY(look.rows(QStringLiteral("uploads"), QStringLiteral("user_id = ?"), erin.id).isEmpty());
             QDirIterator blobs(QDir(m_server.dataDir()).filePath(QStringLiteral("blobs")), QDir::Files,
                                QDirIterator::Subdirectories);
             int kept = 0;

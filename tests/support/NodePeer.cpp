@@ -25,16 +25,36 @@ NodePeer::~NodePeer()
 
 QString NodePeer::unavailableReason()
 {
+    return unavailableReason(QStringLiteral("oidc-provider"));
+}
+
+QString NodePeer::unavailableReason(const QString &package)
+{
     if (QStandardPaths::findExecutable(QStringLiteral("node")).isEmpty())
         return QStringLiteral("node is not installed");
-    if (!QFileInfo::exists(interopDir() + QStringLiteral("/node_modules/oidc-provider/package.json")))
+    if (!QFileInfo::exists(interopDir() + QStringLiteral("/node_modules/") + package + QStringLiteral("/package.json")))
         return QStringLiteral("the test peers are not installed (run npm install in tests/interop, or scripts/test)");
     return {};
 }
 
+QString NodePeer::nodeProgram()
+{
+    return QStandardPaths::findExecutable(QStringLiteral("node"));
+}
+
+QString NodePeer::scriptPath(const QString &script)
+{
+    return interopDir() + u'/' + script;
+}
+
 void NodePeer::skipUnlessAvailable()
 {
-    const QString reason = unavailableReason();
+    skipUnlessAvailable(QStringLiteral("oidc-provider"));
+}
+
+void NodePeer::skipUnlessAvailable(const QString &package)
+{
+    const QString reason = unavailableReason(package);
     if (reason.isEmpty())
         return;
     std::fprintf(stdout, "SKIP: %s\n", qPrintable(reason));

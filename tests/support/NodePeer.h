@@ -20,8 +20,15 @@ public:
 
     // Empty when node and the installed peers are there; otherwise why not.
     static QString unavailableReason();
+    // The same for a given npm package of tests/interop (e.g. "tus-js-client").
+    static QString unavailableReason(const QString &package);
     // Exits the test process with kSkipReturnCode (and the reason) when peers cannot run.
     static void skipUnlessAvailable();
+    static void skipUnlessAvailable(const QString &package);
+
+    // node and the full path of a script in tests/interop, for peers that run once (clients).
+    static QString nodeProgram();
+    static QString scriptPath(const QString &script);
 
     bool start(const QString &script, const QStringList &args = {}, int timeoutMs = 20000);
     void stop();

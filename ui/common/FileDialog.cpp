@@ -5,6 +5,23 @@
 namespace pygmi::ui {
 
 std::optional<QString> FileDialog::s_nextSave;
+std::optional<QStringList> FileDialog::s_nextOpen;
+
+QStringList FileDialog::getOpenFileNames(QWidget *parent, const QString &title, const QString &directory,
+                                         const QString &filters)
+{
+    if (s_nextOpen) {
+        const QStringList paths = *s_nextOpen;
+        s_nextOpen.reset();
+        return paths;
+    }
+    return QFileDialog::getOpenFileNames(parent, title, directory, filters);
+}
+
+void FileDialog::setNextOpenFileNames(const QStringList &paths)
+{
+    s_nextOpen = paths;
+}
 std::optional<QString> FileDialog::s_nextDirectory;
 
 QString FileDialog::getSaveFileName(QWidget *parent, const QString &title, const QString &suggestedPath,

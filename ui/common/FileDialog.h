@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 class QWidget;
@@ -21,8 +22,14 @@ public:
     static QString getExistingDirectory(QWidget *parent, const QString &title, const QString &start);
     static void setNextDirectory(const QString &path);
 
+    // Files to open (empty when cancelled).
+    static QStringList getOpenFileNames(QWidget *parent, const QString &title, const QString &directory,
+                                        const QString &filters);
+    static void setNextOpenFileNames(const QStringList &paths);
+
 private:
     static std::optional<QString> s_nextSave;
+    static std::optional<QStringList> s_nextOpen;
     static std::optional<QString> s_nextDirectory;
 };
 

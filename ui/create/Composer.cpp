@@ -1,6 +1,7 @@
 #include "create/Composer.h"
 
 #include "common/FormField.h"
+#include "create/ReferencePanel.h"
 #include "create/StylePresets.h"
 #include "generation/ProviderCatalog.h"
 
@@ -238,6 +239,8 @@ Composer::Composer(core::ProviderCatalog *catalog, QWidget *parent)
     auto *fields = new QWidget(this);
     fields->setObjectName(QStringLiteral("composerFields"));
     auto *fieldsLayout = new QVBoxLayout(fields);
+    m_fieldsLayout = fieldsLayout;
+    m_negativeField = negativeField;
     fieldsLayout->setContentsMargins(0, 0, 8, 0);
     fieldsLayout->setSpacing(8);
     fieldsLayout->addWidget(promptField);
@@ -379,6 +382,8 @@ void Composer::updateForProvider()
         m_video->setChecked(true);
     applyAspect();
     updateCounter();
+    if (m_references)
+        m_references->setMaximum(provider->limits.referencesMax);
 }
 
 void Composer::updateMedia()
@@ -456,7 +461,22 @@ core::GenerationRequest Composer::request() const
     r.model = m_model->currentData().toString();
     r.durationS = m_duration->value();
     r.fps = m_fps->value();
+    if (m_references)
+        r.references = m_references->references();
     return r;
+}
+
+void Composer::setReferencePanel(ReferencePanel *panel)
+{
+    if (m_references || !panel)
+        return;
+    m_references = panel;
+    auto *field = new FormField(tr("References"), panel, this);
+    field->setObjectName(QStringLiteral("referencesField"));
+    m_fields.insert(QStringLiteral("references"), field);
+    m_fieldsLayout->insertWidget(m_fieldsLayout->indexOf(m_negativeField) + 1, field);
+    panel->setMaximum(limits().referencesMax);
+    connect(panel, &ReferencePanel::changed, this, &Composer::revalidateShown);
 }
 
 void Composer::setRequest(const core::GenerationRequest &r)
@@ -506,6 +526,16 @@ void Composer::setRequest(const core::GenerationRequest &r)
 
 QString Composer::fieldMessage(const QString &field, const QString &code, const core::ProviderLimits &lim)
 {
+    if (field == u"references") {
+        if (code == u"uploading")
+            return tr("Wait until the references have finished uploading, or pause and remove them.");
+        if (code == u"unknown")
+            return tr("A reference is no longer on the server (deleted or expired). Remove it and add it again.");
+        if (code == u"out_of_range")
+            return tr("Use at most %n reference(s), each with a strength from 0 to 100 %.", nullptr,
+                      lim.referencesMax);
+        return tr("Check the references and try again.");
+    }
     if (field == u"prompt") {
         if (code == u"required")
             return tr("Write a prompt first.");
@@ -577,6 +607,12 @@ QHash<QString, QString> Composer::validate() const
     }
     if (!m_catalog || !m_catalog->find(r.provider))
         add("provider", "unknown");
+    if (m_references) {
+        if (m_references->isBusy())
+            add("references", "uploading");
+        else if (r.references.size() > lim.referencesMax)
+            add("references", "out_of_range");
+    }
     if (const core::Provider *p = currentProvider(); p && !p->supports(r.media))
         add("media", "invalid");
     // Size messages for a video mention the video limit.

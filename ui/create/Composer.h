@@ -17,6 +17,7 @@ class QPushButton;
 class QRadioButton;
 class QSpinBox;
 class QToolButton;
+class QVBoxLayout;
 
 namespace pygmi::core {
 class ProviderCatalog;
@@ -25,6 +26,7 @@ class ProviderCatalog;
 namespace pygmi::ui {
 
 class FormField;
+class ReferencePanel;
 
 // The left side of Create: prompt, negative prompt, style, media type, size, count, seed, video
 // timing and generator. It checks what it can against the generator's limits before anything is
@@ -51,6 +53,9 @@ public:
     void setReusableSeed(std::optional<qint64> seed);
     void setSubmitting(bool submitting);
     QString rawPrompt() const;
+    // Adds the references section (drop zone and uploads) below the negative prompt.
+    void setReferencePanel(ReferencePanel *panel);
+    ReferencePanel *referencePanel() const { return m_references; }
 
     static QString fieldMessage(const QString &field, const QString &code, const core::ProviderLimits &limits);
 
@@ -93,6 +98,9 @@ private:
     QPushButton *m_history;
     QWidget *m_videoBox;
     QHash<QString, FormField *> m_fields;
+    QVBoxLayout *m_fieldsLayout = nullptr;
+    QWidget *m_negativeField = nullptr;
+    ReferencePanel *m_references = nullptr;
     std::optional<qint64> m_reusableSeed;
     bool m_errorsShown = false;
     bool m_settingAspect = false;

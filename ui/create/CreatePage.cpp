@@ -2,6 +2,7 @@
 
 #include "common/Banner.h"
 #include "create/Composer.h"
+#include "create/ReferencePanel.h"
 #include "create/HistoryDialog.h"
 #include "create/JobsPanel.h"
 #include "create/ResultView.h"
@@ -58,6 +59,8 @@ CreatePage::CreatePage(const CreateServices &services, QWidget *parent)
         connect(shortcut, &QShortcut::activated, this, &CreatePage::generate);
     }
 
+    if (services.uploads)
+        m_composer->setReferencePanel(new ReferencePanel(services.uploads, services.references, m_composer));
     connect(m_composer, &Composer::generateRequested, this, &CreatePage::generate);
     connect(m_composer, &Composer::historyRequested, this, &CreatePage::openHistory);
     connect(m_jobs, &JobsPanel::selectedJobChanged, this, &CreatePage::showSelectedJob);

@@ -7,6 +7,8 @@ class GenerationService;
 class JobListModel;
 class PromptHistory;
 class ProviderCatalog;
+class ReferenceLibrary;
+class UploadManager;
 } // namespace pygmi::core
 
 namespace pygmi::ui {
@@ -20,6 +22,9 @@ struct CreateServices
     core::JobListModel *jobs = nullptr;
     core::PromptHistory *history = nullptr;
     core::AssetCache *cache = nullptr;
+    // Reference uploads; the composer shows no drop zone without them.
+    core::UploadManager *uploads = nullptr;
+    core::ReferenceLibrary *references = nullptr;
 
     bool isComplete() const { return generations && providers && events && jobs && history && cache; }
 };

@@ -295,6 +295,13 @@ void ResultView::openAsset(int index)
                                           .arg(asset.height)
                                           .arg(asset.params.seed.value_or(0))
                                           .arg(asset.processedBy));
+    if (!asset.referencesUsed.isEmpty()) {
+        QStringList strengths;
+        for (const core::ReferenceUse &reference : asset.referencesUsed)
+            strengths.append(tr("%1 %").arg(qRound(reference.strength * 100)));
+        m_info->setText(tr("%1 · guided by %n reference(s) (strength %2)", nullptr, int(asset.referencesUsed.size()))
+                            .arg(m_info->text(), strengths.join(tr(", "))));
+    }
     m_status->hide();
     if (m_stack->currentWidget() != m_viewer || !m_viewer->isPreview())
         setPlaceholder(tr("Downloading the result…"));
