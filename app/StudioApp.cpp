@@ -62,6 +62,7 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
     , m_api(new core::ApiClient(this))
     , m_secrets(new core::SecretStore(m_options.keychainService, this))
     , m_session(new core::SessionManager(m_api, m_secrets, configDir(), this))
+    , m_sso(new core::SsoService(m_api, m_session, this))
     , m_generations(new core::GenerationService(m_api, this))
     , m_providers(new core::ProviderCatalog(m_api, this))
     , m_events(new core::EventStream(m_api, this))
@@ -72,7 +73,6 @@ StudioApp::StudioApp(StudioOptions options, QObject *parent)
           this))
     , m_cache(new core::AssetCache(
           m_api, QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/assets"), this))
-    , m_sso(new core::SsoService(m_api, m_session, this))
     // Upload progress survives restarts (app data); private scrubbed copies live in the cache.
     , m_uploads(new core::UploadManager(
           m_api, QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/uploads.sqlite"),
