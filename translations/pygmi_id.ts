@@ -152,10 +152,10 @@
     </message>
 </context>
 <context>
-    <name>pygmi::ui::ComingSoonPage</name>
+    <name>pygmi::ui::PlaceholderPage</name>
     <message>
-        <source>Coming soon.</source>
-        <translation>Segera hadir.</translation>
+        <source>Not available in this window.</source>
+        <translation>Tidak tersedia di jendela ini.</translation>
     </message>
 </context>
 <context>

@@ -6,7 +6,7 @@
 #include "create/CreatePage.h"
 #include "gallery/GalleryPage.h"
 #include "gallery/StorageSettingsSection.h"
-#include "main/ComingSoonPage.h"
+#include "main/PlaceholderPage.h"
 #include "main/EmailVerificationBanner.h"
 #include "privacy/ConsentDialog.h"
 #include "privacy/ConsentManager.h"
@@ -159,7 +159,7 @@ QWidget *MainWindow::buildPage(Section section)
     case Section::Create:
         if (m_createServices.isComplete())
             return new CreatePage(m_createServices, m_pages);
-        return new ComingSoonPage(QStringLiteral("createPage"), tr("Create"),
+        return new PlaceholderPage(QStringLiteral("createPage"), tr("Create"),
                                   tr("Write a prompt, add reference images or videos, and get images and videos "
                                      "back."),
                                   m_pages);
@@ -177,7 +177,7 @@ QWidget *MainWindow::buildPage(Section section)
             });
             return gallery;
         }
-        return new ComingSoonPage(QStringLiteral("galleryPage"), tr("Gallery"),
+        return new PlaceholderPage(QStringLiteral("galleryPage"), tr("Gallery"),
                                   tr("Everything you have created, searchable, with its prompt and settings."),
                                   m_pages);
     case Section::Privacy:
@@ -186,7 +186,7 @@ QWidget *MainWindow::buildPage(Section section)
             connect(privacy, &PrivacyPage::consentSettingsRequested, this, [this] { showSection(Section::Settings); });
             return privacy;
         }
-        return new ComingSoonPage(QStringLiteral("privacyPage"), tr("Privacy"),
+        return new PlaceholderPage(QStringLiteral("privacyPage"), tr("Privacy"),
                                   tr("What Pygmi keeps about you, your choices, and your export and deletion "
                                      "requests."),
                                   m_pages);

@@ -1,12 +1,12 @@
-#include "main/ComingSoonPage.h"
+#include "main/PlaceholderPage.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
 
 namespace pygmi::ui {
 
-ComingSoonPage::ComingSoonPage(const QString &objectName, const QString &title, const QString &description,
-                               QWidget *parent)
+PlaceholderPage::PlaceholderPage(const QString &objectName, const QString &title, const QString &description,
+                                 QWidget *parent)
     : QWidget(parent)
 {
     setObjectName(objectName);
@@ -19,8 +19,8 @@ ComingSoonPage::ComingSoonPage(const QString &objectName, const QString &title, 
     heading->setFont(font);
     auto *text = new QLabel(description, this);
     text->setWordWrap(true);
-    auto *soon = new QLabel(tr("Coming soon."), this);
-    soon->setObjectName(objectName + QLatin1String("ComingSoon"));
+    auto *soon = new QLabel(tr("Not available in this window."), this);
+    soon->setObjectName(objectName + QLatin1String("Unavailable"));
     soon->setForegroundRole(QPalette::PlaceholderText);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(32, 28, 32, 28);
