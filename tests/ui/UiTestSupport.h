@@ -15,6 +15,8 @@
 #include <QTest>
 #include <QUuid>
 
+#include "theme/Theme.h"
+
 #include <memory>
 
 namespace pygmi::test {
@@ -53,6 +55,23 @@ template<typename T = QWidget>
 T *child(const QWidget *root, const char *name)
 {
     return root ? root->findChild<T *>(QString::fromLatin1(name)) : nullptr;
+}
+
+// With PYGMI_SCREENSHOT_DIR set, saves `window` there as <baseName>-light.png and
+// <baseName>-dark.png, then goes back to the light theme; without it, does nothing.
+inline void saveThemedScreenshots(ui::Theme &theme, QWidget *window, const QString &baseName)
+{
+    const QString dir = qEnvironmentVariable("PYGMI_SCREENSHOT_DIR");
+    if (dir.isEmpty() || !window)
+        return;
+    for (auto mode : { ui::Theme::Mode::Light, ui::Theme::Mode::Dark }) {
+        theme.setMode(mode);
+        QTest::qWait(150);
+        window->grab().save(QStringLiteral("%1/%2-%3.png")
+                                .arg(dir, baseName,
+                                     mode == ui::Theme::Mode::Light ? QStringLiteral("light") : QStringLiteral("dark")));
+    }
+    theme.setMode(ui::Theme::Mode::Light);
 }
 
 inline bool isUsable(const QWidget *widget)

@@ -74,19 +74,7 @@ void TestCreate::startApp()
 
 void TestCreate::shoot(const QString &name, QWidget *window)
 {
-    const QString dir = qEnvironmentVariable("PYGMI_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    if (!window)
-        window = m_app->mainWindow();
-    for (auto mode : { ui::Theme::Mode::Light, ui::Theme::Mode::Dark }) {
-        m_app->theme()->setMode(mode);
-        QTest::qWait(150);
-        window->grab().save(
-            QStringLiteral("%1/%2-%3.png")
-                .arg(dir, name, mode == ui::Theme::Mode::Light ? QStringLiteral("light") : QStringLiteral("dark")));
-    }
-    m_app->theme()->setMode(ui::Theme::Mode::Light);
+    test::saveThemedScreenshots(*m_app->theme(), window ? window : m_app->mainWindow(), name);
 }
 
 ui::CreatePage *TestCreate::page() const

@@ -97,19 +97,8 @@ void TestGallery::buildPage()
 
 void TestGallery::shoot(const QString &name)
 {
-    // With PYGMI_SCREENSHOT_DIR set, the page is saved there in the light and dark themes.
-    const QString dir = qEnvironmentVariable("PYGMI_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
     ui::Theme theme;
-    for (auto mode : { ui::Theme::Mode::Light, ui::Theme::Mode::Dark }) {
-        theme.setMode(mode);
-        QTest::qWait(100);
-        m_page->grab().save(
-            QStringLiteral("%1/gallery-%2-%3.png")
-                .arg(dir, name, mode == ui::Theme::Mode::Light ? QStringLiteral("light") : QStringLiteral("dark")));
-    }
-    theme.setMode(ui::Theme::Mode::Light);
+    test::saveThemedScreenshots(theme, m_page.get(), QStringLiteral("gallery-") + name);
 }
 
 QPoint TestGallery::centerOf(int row) const
